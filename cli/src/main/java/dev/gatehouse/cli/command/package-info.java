@@ -1,0 +1,2 @@
+/** One picocli command class per gatehouse subcommand. */
+package dev.gatehouse.cli.command;

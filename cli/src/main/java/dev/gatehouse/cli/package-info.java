@@ -1,0 +1,2 @@
+/** The gatehouse command line (picocli): one class per subcommand in {@code cli.command}. */
+package dev.gatehouse.cli;

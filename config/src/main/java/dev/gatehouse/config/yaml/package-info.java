@@ -1,0 +1,2 @@
+/** The only SnakeYAML user: node-level parsing that keeps every value's line and column. */
+package dev.gatehouse.config.yaml;

@@ -1,0 +1,2 @@
+/** Explanations of a decision: every candidate rule and why it did or did not match. */
+package dev.gatehouse.policy.explain;

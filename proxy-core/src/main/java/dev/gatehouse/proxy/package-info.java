@@ -1,0 +1,2 @@
+/** The Netty proxy server: options, bootstrap and lifecycle. */
+package dev.gatehouse.proxy;
