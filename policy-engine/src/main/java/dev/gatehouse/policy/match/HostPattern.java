@@ -12,10 +12,10 @@ import dev.gatehouse.policy.host.HostNormalizer;
  *   <li>{@code example.com}: that name only.
  *   <li>{@code *.example.com}: every name strictly below it, at any depth.
  *   <li>{@code **.example.com}: the name and every name below it.
- *   <li>{@code *}: every host <em>name</em>; never an IP literal (those need an IP/CIDR target,
- *       so {@code *} cannot open {@code http://169.254.169.254/} by accident).
- *   <li>{@code 140.82.112.4}, {@code 140.82.112.0/20}, {@code 2606:50c0::/32}: IP-literal hosts
- *       in that prefix; never names.
+ *   <li>{@code *}: every host <em>name</em>; never an IP literal (those need an IP/CIDR target, so
+ *       {@code *} cannot open {@code http://169.254.169.254/} by accident).
+ *   <li>{@code 140.82.112.4}, {@code 140.82.112.0/20}, {@code 2606:50c0::/32}: IP-literal hosts in
+ *       that prefix; never names.
  * </ul>
  */
 public sealed interface HostPattern {
