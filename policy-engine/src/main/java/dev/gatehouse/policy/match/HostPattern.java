@@ -114,10 +114,8 @@ public sealed interface HostPattern {
     if (text.contains("://")) {
       throw bad(text, "write the host alone, without a scheme");
     }
-    for (char c : new char[] {'^', '$', '(', ')', '|', '?', '+', '{', '}', '\\'}) {
-      if (text.indexOf(c) >= 0) {
-        throw bad(text, "regular expressions are not supported");
-      }
+    if (hasRegexCharacter(text)) {
+      throw bad(text, "regular expressions are not supported");
     }
     if (text.indexOf('/') >= 0) {
       return new Address(Cidr.parse(text));
@@ -158,6 +156,16 @@ public sealed interface HostPattern {
       return new Address(Cidr.host(ip.address()));
     }
     return new Exact(((Host.Name) host).ascii());
+  }
+
+  /** Characters that only make sense in a regular expression: refused with a clear message. */
+  private static boolean hasRegexCharacter(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      if ("^$()|?+{}\\".indexOf(text.charAt(i)) >= 0) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String wildcardRule() {

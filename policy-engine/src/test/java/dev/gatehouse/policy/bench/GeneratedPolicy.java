@@ -137,10 +137,19 @@ public final class GeneratedPolicy {
 
   /** {@code count} requests against a policy of {@code rules} rules: about half hit a rule. */
   public static Request[] requests(int rules, int count, long seed) {
+    return requests(rules, count, seed, rules);
+  }
+
+  /**
+   * As {@link #requests(int, int, long)}, drawing only from the first {@code hotRules} rules: the
+   * same work per request over a working set that stays in the CPU caches.
+   */
+  public static Request[] requests(int rules, int count, long seed, int hotRules) {
     Random random = new Random(seed);
     Request[] out = new Request[count];
+    int spread = Math.min(rules, hotRules);
     for (int k = 0; k < count; k++) {
-      int i = random.nextInt(rules);
+      int i = random.nextInt(spread);
       String agent = k % 3 == 0 ? "ci" : "dev";
       int variant = random.nextInt(4); // 0, 1: hit; 2: near miss; 3: unknown host
       out[k] =
@@ -148,7 +157,8 @@ public final class GeneratedPolicy {
             case 0, 1 -> hit(agent, i, random);
             case 2 -> nearMiss(agent, i);
             default ->
-                new Request(agent, "GET", Host.parse("nohit" + k + ".example.io"), 443, "/x");
+                new Request(
+                    agent, "GET", Host.parse("nohit" + (k % spread) + ".example.io"), 443, "/x");
           };
     }
     return out;
