@@ -86,6 +86,9 @@ public final class YamlReader {
     } catch (YAMLException e) {
       diagnostics.add(fromException(e, text, source));
       return new Parsed(Optional.empty(), diagnostics);
+    } catch (RuntimeException e) {
+      diagnostics.add(unexpected(e, source));
+      return new Parsed(Optional.empty(), diagnostics);
     }
     if (node == null) {
       return new Parsed(Optional.empty(), diagnostics);
@@ -184,6 +187,8 @@ public final class YamlReader {
     int before = diagnostics.size();
     int depth = 0;
     int documents = 0;
+    int aliases = 0;
+    AliasEvent firstAlias = null;
     try {
       for (Event event : new Yaml(options()).parse(new StringReader(text))) {
         if (event instanceof DocumentStartEvent) {
@@ -196,14 +201,10 @@ public final class YamlReader {
             break;
           }
         } else if (event instanceof AliasEvent alias) {
-          diagnostics.add(
-              Diagnostic.error(
-                  location(source, event.getStartMark()),
-                  "",
-                  "alias '*"
-                      + alias.getAnchor()
-                      + "' is not allowed: Gatehouse files do not use anchors and aliases,"
-                      + " write the value out"));
+          // Reported once, at the first alias: a billion-laughs file has thousands.
+          if (aliases++ == 0) {
+            firstAlias = alias;
+          }
         } else {
           String tag = null;
           if (event instanceof ScalarEvent scalar) {
@@ -238,6 +239,20 @@ public final class YamlReader {
       }
     } catch (YAMLException e) {
       diagnostics.add(fromException(e, text, source));
+    } catch (RuntimeException e) {
+      diagnostics.add(unexpected(e, source));
+    }
+    if (firstAlias != null) {
+      diagnostics.add(
+          Diagnostic.error(
+              location(source, firstAlias.getStartMark()),
+              "",
+              "alias '*"
+                  + firstAlias.getAnchor()
+                  + "' is not allowed"
+                  + (aliases > 1 ? " (" + aliases + " aliases in the file)" : "")
+                  + ": Gatehouse files do not use anchors, aliases or merge keys ('<<'),"
+                  + " write the values out"));
     }
     return diagnostics.size() == before;
   }
@@ -337,6 +352,14 @@ public final class YamlReader {
     }
     String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     return Diagnostic.error(new Location(source, 1, 1), "", "YAML error: " + message.strip());
+  }
+
+  /** SnakeYAML promises YAMLException; anything else still becomes a diagnostic, not a trace. */
+  private static Diagnostic unexpected(RuntimeException e, String source) {
+    return Diagnostic.error(
+        new Location(source, 1, 1),
+        "",
+        "could not read YAML: " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
   }
 
   private static Location codePointLocation(String text, int position, String source) {
