@@ -129,6 +129,16 @@ public final class YamlReader {
         && (bytes[2] & 0xff) == 0xbf) {
       start = 3; // UTF-8 byte order mark
     }
+    if (bytes.length >= 2
+        && ((bytes[0] & 0xff) == 0xfe && (bytes[1] & 0xff) == 0xff
+            || (bytes[0] & 0xff) == 0xff && (bytes[1] & 0xff) == 0xfe)) {
+      diagnostics.add(
+          Diagnostic.error(
+              new Location(source, 1, 1),
+              "",
+              "not UTF-8 text: the file starts with a UTF-16 byte order mark; save it as UTF-8"));
+      return null;
+    }
     for (int i = start; i < bytes.length; i++) {
       if (bytes[i] == 0) {
         diagnostics.add(
@@ -336,8 +346,9 @@ public final class YamlReader {
       String context = marked.getContext();
       String message =
           "YAML syntax error: "
-              + problem.strip()
+              + problem.strip().replace("\\t(TAB)", "TAB")
               + (context != null && !context.isBlank() ? " (" + context.strip() + ")" : "");
+
       Location location = mark != null ? location(source, mark) : new Location(source, 1, 1);
       return Diagnostic.error(location, "", message);
     }
