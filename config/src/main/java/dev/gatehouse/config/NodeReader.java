@@ -75,8 +75,7 @@ final class NodeReader {
                   ? "; expected one of: " + String.join(", ", known)
                   : suggestion);
       diagnostics.add(
-          KeyPaths.error(
-              entry.key().location(), path, KeyPaths.child(path, entry.name()), text));
+          KeyPaths.error(entry.key().location(), path, KeyPaths.child(path, entry.name()), text));
     }
     return Optional.of(fields);
   }
@@ -152,7 +151,8 @@ final class NodeReader {
   /** The items of a list; empty after reporting a non-list or (unless allowed) an empty list. */
   Optional<List<YamlNode>> list(YamlNode node, String path, String what, boolean allowEmpty) {
     if (!(node instanceof YamlSequence sequence)) {
-      String example = node instanceof YamlScalar s && !s.isNull() ? ", e.g. [" + s.text() + "]" : "";
+      String example =
+          node instanceof YamlScalar s && !s.isNull() ? ", e.g. [" + s.text() + "]" : "";
       error(node, path, "expected a list of " + what + example + ", got " + node.describe());
       return Optional.empty();
     }

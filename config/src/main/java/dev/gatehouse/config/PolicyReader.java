@@ -31,8 +31,9 @@ import java.util.regex.Pattern;
 
 /**
  * Builds a {@link PolicyModel} from a policy file's tree (SPEC §2), checking what can be checked
- * without compiling: keys, types, one action per rule, ports, methods, paths, unique rule ids, agent
- * identity. Host patterns and CIDRs are kept as written, with locations, for the policy engine.
+ * without compiling: keys, types, one action per rule, ports, methods, paths, unique rule ids,
+ * agent identity. Host patterns and CIDRs are kept as written, with locations, for the policy
+ * engine.
  */
 final class PolicyReader {
   static final List<String> TOP_KEYS =
@@ -51,8 +52,10 @@ final class PolicyReader {
       choices(AnonymousPolicy.values(), a -> a.name().toLowerCase(Locale.ROOT));
 
   private static final Pattern RULE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}");
+
   /** RFC 9110 §5.6.2 token. */
   private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
+
   private static final Pattern PORT_RANGE = Pattern.compile("([0-9]{1,9})\\s*-\\s*([0-9]{1,9})");
   private static final Pattern PORT = Pattern.compile("[0-9]{1,9}");
   private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-fA-F]{64}");
@@ -61,6 +64,7 @@ final class PolicyReader {
 
   private final String source;
   private final NodeReader in;
+
   /** Rule ids seen so far (top-level, then each agent's) and where. */
   private final Map<String, Location> ids = new HashMap<>();
 
@@ -116,8 +120,11 @@ final class PolicyReader {
       in.error(root, "", "missing required key 'version' (expected 'version: 1')");
     } else {
       YamlNode node = versionEntry.value();
-      if (!(node instanceof YamlScalar s && s.kind() == YamlScalar.Kind.INT && s.text().equals("1"))) {
-        String got = node instanceof YamlScalar s && !s.isNull() ? "'" + s.text() + "'" : node.describe();
+      if (!(node instanceof YamlScalar s
+          && s.kind() == YamlScalar.Kind.INT
+          && s.text().equals("1"))) {
+        String got =
+            node instanceof YamlScalar s && !s.isNull() ? "'" + s.text() + "'" : node.describe();
         in.error(node, "version", "unsupported version " + got + " (expected 'version: 1')");
       }
     }
@@ -199,7 +206,8 @@ final class PolicyReader {
 
   /** One rule, or empty when it has no usable action (the errors say why). */
   private Optional<RuleModel> rule(YamlNode node, String path) {
-    Optional<Map<String, YamlMapping.Entry>> maybeFields = in.fields(node, path, RULE_KEYS, "a rule");
+    Optional<Map<String, YamlMapping.Entry>> maybeFields =
+        in.fields(node, path, RULE_KEYS, "a rule");
     if (maybeFields.isEmpty()) {
       return Optional.empty();
     }
@@ -266,7 +274,15 @@ final class PolicyReader {
     }
     return Optional.of(
         new RuleModel(
-            ruleId.id(), ruleId.generated(), action, targets, ports, methods, paths, comment, node.location()));
+            ruleId.id(),
+            ruleId.generated(),
+            action,
+            targets,
+            ports,
+            methods,
+            paths,
+            comment,
+            node.location()));
   }
 
   private static <T> Optional<List<T>> nonEmpty(List<T> values) {
@@ -337,13 +353,15 @@ final class PolicyReader {
 
   private List<Located<PortRange>> ports(YamlNode node, String path) {
     List<Located<PortRange>> ports = new ArrayList<>();
-    Optional<List<YamlNode>> items = in.list(node, path, "ports (e.g. [443] or [\"8000-8100\"])", false);
+    Optional<List<YamlNode>> items =
+        in.list(node, path, "ports (e.g. [443] or [\"8000-8100\"])", false);
     if (items.isEmpty()) {
       return ports;
     }
     for (int i = 0; i < items.get().size(); i++) {
       YamlNode item = items.get().get(i);
-      port(item, KeyPaths.index(path, i)).ifPresent(r -> ports.add(new Located<>(r, item.location())));
+      port(item, KeyPaths.index(path, i))
+          .ifPresent(r -> ports.add(new Located<>(r, item.location())));
     }
     return ports;
   }
@@ -390,13 +408,15 @@ final class PolicyReader {
 
   private List<Located<String>> methods(YamlNode node, String path) {
     List<Located<String>> methods = new ArrayList<>();
-    List<Located<String>> raw = in.strings(node, path, "HTTP methods (e.g. [GET, HEAD])", false).orElse(List.of());
+    List<Located<String>> raw =
+        in.strings(node, path, "HTTP methods (e.g. [GET, HEAD])", false).orElse(List.of());
     for (int i = 0; i < raw.size(); i++) {
       Located<String> method = raw.get(i);
       String itemPath = KeyPaths.index(path, i);
       String value = method.value();
       if (!TOKEN.matcher(value).matches()) {
-        in.error(method.location(), itemPath, "'" + value + "' is not an HTTP method (e.g. GET, POST)");
+        in.error(
+            method.location(), itemPath, "'" + value + "' is not an HTTP method (e.g. GET, POST)");
       } else if (!value.equals(value.toUpperCase(Locale.ROOT))) {
         in.error(
             method.location(),
@@ -415,7 +435,8 @@ final class PolicyReader {
 
   private List<Located<String>> paths(YamlNode node, String path) {
     List<Located<String>> paths = new ArrayList<>();
-    List<Located<String>> raw = in.strings(node, path, "path globs (e.g. [\"/v1/**\"])", false).orElse(List.of());
+    List<Located<String>> raw =
+        in.strings(node, path, "path globs (e.g. [\"/v1/**\"])", false).orElse(List.of());
     for (int i = 0; i < raw.size(); i++) {
       Located<String> glob = raw.get(i);
       String itemPath = KeyPaths.index(path, i);
@@ -426,7 +447,10 @@ final class PolicyReader {
             itemPath,
             "path '" + value + "' must start with '/' (did you mean '/" + value + "'?)");
       } else if (value.chars().anyMatch(c -> c <= 0x20 || c == 0x7f)) {
-        in.error(glob.location(), itemPath, "path '" + value.strip() + "' contains a space or control character");
+        in.error(
+            glob.location(),
+            itemPath,
+            "path '" + value.strip() + "' contains a space or control character");
       } else {
         paths.add(glob);
       }
@@ -504,7 +528,8 @@ final class PolicyReader {
     YamlMapping.Entry env = fields.get("token_env");
     if (env != null) {
       String envPath = KeyPaths.child(path, "token_env");
-      Optional<Located<String>> value = in.string(env.value(), envPath, "an environment variable name");
+      Optional<Located<String>> value =
+          in.string(env.value(), envPath, "an environment variable name");
       if (value.isPresent() && ENV_NAME.matcher(value.get().value()).matches()) {
         tokenEnv = Optional.of(value.get().value());
       } else {
@@ -535,9 +560,7 @@ final class PolicyReader {
     }
     if (sha == null && env == null && cidrs == null) {
       in.error(
-          location,
-          path,
-          "an agent needs token_sha256, token_env or source_cidrs to identify it");
+          location, path, "an agent needs token_sha256, token_env or source_cidrs to identify it");
       ok = false;
     }
     Optional<Mode> mode = Optional.empty();
@@ -546,7 +569,8 @@ final class PolicyReader {
     }
     Optional<Action> defaultAction = Optional.empty();
     if (fields.containsKey("default")) {
-      defaultAction = in.choice(fields.get("default").value(), KeyPaths.child(path, "default"), ACTIONS);
+      defaultAction =
+          in.choice(fields.get("default").value(), KeyPaths.child(path, "default"), ACTIONS);
     }
     List<RuleModel> rules = List.of();
     if (fields.containsKey("rules")) {
@@ -567,7 +591,8 @@ final class PolicyReader {
             location));
   }
 
-  private static <E> Map<String, E> choices(E[] values, java.util.function.Function<E, String> name) {
+  private static <E> Map<String, E> choices(
+      E[] values, java.util.function.Function<E, String> name) {
     Map<String, E> map = new LinkedHashMap<>();
     for (E value : values) {
       map.put(name.apply(value), value);

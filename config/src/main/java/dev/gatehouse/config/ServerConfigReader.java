@@ -17,10 +17,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Builds a {@link ServerConfig} from {@code gatehouse.yaml}'s tree (SPEC §9). Every key is
- * optional and falls back to {@link ServerConfig#defaults()}; unknown keys and bad values are
- * located errors. Relative paths resolve against the config file's folder, {@code ~/} against the
- * user's home.
+ * Builds a {@link ServerConfig} from {@code gatehouse.yaml}'s tree (SPEC §9). Every key is optional
+ * and falls back to {@link ServerConfig#defaults()}; unknown keys and bad values are located
+ * errors. Relative paths resolve against the config file's folder, {@code ~/} against the user's
+ * home.
  */
 final class ServerConfigReader {
   static final List<String> TOP_KEYS =
@@ -114,7 +114,8 @@ final class ServerConfigReader {
                     .orElse(d.approvals().enabled())
                 : d.approvals().enabled(),
             duration(f.get("timeout"), "approvals.timeout", d.approvals().timeout()),
-            optionalPath(f.get("grants_file"), "approvals.grants_file", d.approvals().grantsFile()));
+            optionalPath(
+                f.get("grants_file"), "approvals.grants_file", d.approvals().grantsFile()));
 
     f = section(top, "audit", AUDIT_KEYS);
     ServerConfig.Audit audit =
@@ -142,7 +143,11 @@ final class ServerConfigReader {
                 1,
                 10_000_000),
             integer(
-                f.get("max_connections"), "limits.max_connections", l.maxConnections(), 1, 10_000_000));
+                f.get("max_connections"),
+                "limits.max_connections",
+                l.maxConnections(),
+                1,
+                10_000_000));
 
     return new ServerConfig(listen, admin, policy, dns, tls, approvals, audit, limits);
   }
@@ -231,7 +236,8 @@ final class ServerConfigReader {
     Optional<Duration> value =
         node instanceof YamlScalar s && !s.isNull() ? Values.duration(s.text()) : Optional.empty();
     if (value.isEmpty()) {
-      String got = node instanceof YamlScalar s && !s.isNull() ? "'" + s.text() + "'" : node.describe();
+      String got =
+          node instanceof YamlScalar s && !s.isNull() ? "'" + s.text() + "'" : node.describe();
       String hint =
           node instanceof YamlScalar s && s.kind() == YamlScalar.Kind.INT
               ? " (a unit is required: did you mean '" + s.text() + "s'?)"
@@ -254,7 +260,8 @@ final class ServerConfigReader {
     Optional<Long> value =
         node instanceof YamlScalar s && !s.isNull() ? Values.size(s.text()) : Optional.empty();
     if (value.isEmpty()) {
-      String got = node instanceof YamlScalar s && !s.isNull() ? "'" + s.text() + "'" : node.describe();
+      String got =
+          node instanceof YamlScalar s && !s.isNull() ? "'" + s.text() + "'" : node.describe();
       in.error(node, path, "expected " + Values.SIZE_HINT + ", got " + got);
       return fallback;
     }
@@ -282,7 +289,8 @@ final class ServerConfigReader {
         .orElse(fallback);
   }
 
-  private Optional<Path> optionalPath(YamlMapping.Entry entry, String path, Optional<Path> fallback) {
+  private Optional<Path> optionalPath(
+      YamlMapping.Entry entry, String path, Optional<Path> fallback) {
     if (entry == null) {
       return fallback;
     }

@@ -63,7 +63,9 @@ class ConfigErrorFixturesTest {
 
     assertThat(expected).as("fixture has no '# expect:' or '# warn:' header").isNotEmpty();
     for (Expectation e : expected) {
-      assertThat(diagnostics).as("expected %s", e).anySatisfy(d -> assertThat(e.matches(d)).isTrue());
+      assertThat(diagnostics)
+          .as("expected %s", e)
+          .anySatisfy(d -> assertThat(e.matches(d)).isTrue());
     }
     assertThat(diagnostics)
         .as("every diagnostic is expected")

@@ -12,10 +12,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Hostile input generated rather than checked in (too big, or not text): each must come back as
- * one clean, located error, never an exception or a stack trace. Bounded time is shown by the
- * limits themselves (size checked before parsing, nesting and aliases refused before composing),
- * not by a clock.
+ * Hostile input generated rather than checked in (too big, or not text): each must come back as one
+ * clean, located error, never an exception or a stack trace. Bounded time is shown by the limits
+ * themselves (size checked before parsing, nesting and aliases refused before composing), not by a
+ * clock.
  */
 class HostileYamlTest {
   @TempDir Path dir;
@@ -101,7 +101,8 @@ class HostileYamlTest {
         .singleElement()
         .extracting(Diagnostic::format)
         .asString()
-        .startsWith("laughs.yaml:3:5: error: alias '*a' is not allowed (100001 aliases in the file)");
+        .startsWith(
+            "laughs.yaml:3:5: error: alias '*a' is not allowed (100001 aliases in the file)");
   }
 
   @Test

@@ -86,7 +86,8 @@ class PolicyLoaderTest {
     assertThat(artifacts.id().value()).isEqualTo("ci-artifacts");
     assertThat(artifacts.ports())
         .hasValueSatisfying(
-            ports -> assertThat(ports).extracting(Located::value).containsExactly(PortRange.of(443)));
+            ports ->
+                assertThat(ports).extracting(Located::value).containsExactly(PortRange.of(443)));
   }
 
   @Test
@@ -130,7 +131,8 @@ class PolicyLoaderTest {
 
   @Test
   void parse_portsAndRanges_readsPortRanges() throws Exception {
-    String yaml = "version: 1\nrules:\n  - id: r\n    allow: [a.example]\n    ports: [22, \"8000-8100\"]\n";
+    String yaml =
+        "version: 1\nrules:\n  - id: r\n    allow: [a.example]\n    ports: [22, \"8000-8100\"]\n";
 
     RuleModel rule = PolicyLoader.parse(yaml, "p.yaml").rules().get(0);
 
@@ -172,8 +174,7 @@ class PolicyLoaderTest {
     assertThat(result.errors().get(0).key()).isEqualTo("rules[0].methdos");
     assertThat(result.model()).isPresent();
     assertThatThrownBy(() -> PolicyLoader.parse(yaml, "p.yaml"))
-        .isInstanceOfSatisfying(
-            ConfigException.class, e -> assertThat(e.diagnostics()).hasSize(2));
+        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.diagnostics()).hasSize(2));
   }
 
   @Test

@@ -19,8 +19,8 @@ public final class KeyPaths {
   }
 
   /**
-   * An error whose message starts with the path it concerns ({@code rules[0]: unknown key 'x'}),
-   * so the one-line {@code file:line:col: error: message} form names the key too.
+   * An error whose message starts with the path it concerns ({@code rules[0]: unknown key 'x'}), so
+   * the one-line {@code file:line:col: error: message} form names the key too.
    *
    * @param where the path the message is about (the parent for an unknown key), shown in the text
    * @param key the offending key path stored in {@link Diagnostic#key()}

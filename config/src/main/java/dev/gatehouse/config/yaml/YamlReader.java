@@ -5,7 +5,6 @@ import dev.gatehouse.config.Location;
 import java.io.StringReader;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
-import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
@@ -341,7 +340,8 @@ public final class YamlReader {
 
   private static Diagnostic fromException(YAMLException e, String text, String source) {
     if (e instanceof MarkedYAMLException marked) {
-      Mark mark = marked.getProblemMark() != null ? marked.getProblemMark() : marked.getContextMark();
+      Mark mark =
+          marked.getProblemMark() != null ? marked.getProblemMark() : marked.getContextMark();
       String problem = marked.getProblem() != null ? marked.getProblem() : "malformed YAML";
       String context = marked.getContext();
       String message =
@@ -370,7 +370,9 @@ public final class YamlReader {
     return Diagnostic.error(
         new Location(source, 1, 1),
         "",
-        "could not read YAML: " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+        "could not read YAML: "
+            + e.getClass().getSimpleName()
+            + (e.getMessage() == null ? "" : ": " + e.getMessage()));
   }
 
   private static Location codePointLocation(String text, int position, String source) {
