@@ -31,6 +31,15 @@ final class NodeReader {
     return List.copyOf(diagnostics);
   }
 
+  /** Diagnostics in file order (line, then column), as a reader of the file meets them. */
+  List<Diagnostic> sortedDiagnostics() {
+    List<Diagnostic> sorted = new ArrayList<>(diagnostics);
+    sorted.sort(
+        java.util.Comparator.comparingInt((Diagnostic d) -> d.location().line())
+            .thenComparingInt(d -> d.location().column()));
+    return List.copyOf(sorted);
+  }
+
   boolean hasErrors() {
     return diagnostics.stream().anyMatch(Diagnostic::isError);
   }
@@ -151,9 +160,11 @@ final class NodeReader {
   /** The items of a list; empty after reporting a non-list or (unless allowed) an empty list. */
   Optional<List<YamlNode>> list(YamlNode node, String path, String what, boolean allowEmpty) {
     if (!(node instanceof YamlSequence sequence)) {
-      String example =
-          node instanceof YamlScalar s && !s.isNull() ? ", e.g. [" + s.text() + "]" : "";
-      error(node, path, "expected a list of " + what + example + ", got " + node.describe());
+      String fix =
+          node instanceof YamlScalar s && !s.isNull()
+              ? " (write it as a list: [" + s.text() + "])"
+              : "";
+      error(node, path, "expected a list of " + what + ", got " + node.describe() + fix);
       return Optional.empty();
     }
     if (sequence.items().isEmpty() && !allowEmpty) {

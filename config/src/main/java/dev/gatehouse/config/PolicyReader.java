@@ -94,7 +94,7 @@ final class PolicyReader {
       return new PolicyLoader.Result(Optional.empty(), in.diagnostics());
     }
     PolicyModel model = new PolicyReader(source, in).policy((YamlMapping) root, version(bytes));
-    return new PolicyLoader.Result(Optional.of(model), in.diagnostics());
+    return new PolicyLoader.Result(Optional.of(model), in.sortedDiagnostics());
   }
 
   /** The first 12 hex digits of the SHA-256 of the file's bytes. */
@@ -343,11 +343,13 @@ final class PolicyReader {
       in.error(
           id.location(),
           path,
-          (generated ? "generated rule id '" : "duplicate rule id '")
-              + id.value()
-              + "' (first defined at "
-              + first
-              + ")");
+          generated
+              ? "generated rule id '"
+                  + id.value()
+                  + "' clashes with the id at "
+                  + first
+                  + "; give this rule an id"
+              : "duplicate rule id '" + id.value() + "' (first defined at " + first + ")");
     }
   }
 
@@ -476,13 +478,11 @@ final class PolicyReader {
   private Optional<AgentModel> agent(YamlMapping.Entry entry) {
     String name = entry.name();
     String path = KeyPaths.child("agents", name);
-    boolean ok = true;
     if (name.equals("anonymous")) {
       in.error(
           entry.key().location(),
           path,
           "agent name 'anonymous' is reserved (clients without credentials; see 'anonymous:')");
-      ok = false;
     } else if (!AGENT_NAME.matcher(name).matches()) {
       in.error(
           entry.key().location(),
@@ -491,7 +491,6 @@ final class PolicyReader {
               + name
               + "' may use only letters, digits and . _ @ + - (up to 64 characters; it is the"
               + " proxy user name, so no ':' or spaces)");
-      ok = false;
     }
     Optional<Map<String, YamlMapping.Entry>> maybeFields =
         in.fields(entry.value(), path, AGENT_KEYS, "an agent");
@@ -518,10 +517,7 @@ final class PolicyReader {
                   + " 'printf %s \"$TOKEN\" | sha256sum'); got "
                   + value.get().value().length()
                   + " characters");
-          ok = false;
         }
-      } else {
-        ok = false;
       }
     }
     Optional<String> tokenEnv = Optional.empty();
@@ -532,15 +528,12 @@ final class PolicyReader {
           in.string(env.value(), envPath, "an environment variable name");
       if (value.isPresent() && ENV_NAME.matcher(value.get().value()).matches()) {
         tokenEnv = Optional.of(value.get().value());
-      } else {
-        if (value.isPresent()) {
-          in.error(
-              env.value(),
-              envPath,
-              "token_env must name an environment variable (letters, digits and _, not starting"
-                  + " with a digit), e.g. CI_PROXY_TOKEN");
-        }
-        ok = false;
+      } else if (value.isPresent()) {
+        in.error(
+            env.value(),
+            envPath,
+            "token_env must name an environment variable (letters, digits and _, not starting"
+                + " with a digit), e.g. CI_PROXY_TOKEN");
       }
     }
     if (sha != null && env != null) {
@@ -548,7 +541,6 @@ final class PolicyReader {
           env.key().location(),
           path,
           "token_sha256 and token_env are mutually exclusive: keep one");
-      ok = false;
     }
     List<Located<String>> sourceCidrs = List.of();
     YamlMapping.Entry cidrs = fields.get("source_cidrs");
@@ -556,12 +548,10 @@ final class PolicyReader {
       Optional<List<Located<String>>> value =
           in.strings(cidrs.value(), KeyPaths.child(path, "source_cidrs"), "CIDRs", false);
       sourceCidrs = value.orElse(List.of());
-      ok &= value.isPresent();
     }
     if (sha == null && env == null && cidrs == null) {
       in.error(
           location, path, "an agent needs token_sha256, token_env or source_cidrs to identify it");
-      ok = false;
     }
     Optional<Mode> mode = Optional.empty();
     if (fields.containsKey("mode")) {
@@ -576,9 +566,9 @@ final class PolicyReader {
     if (fields.containsKey("rules")) {
       rules = rules(fields.get("rules").value(), KeyPaths.child(path, "rules"));
     }
-    if (!ok) {
-      return Optional.empty(); // an agent that cannot be identified must not reach the engine
-    }
+    // An agent whose identity is wrong is still returned (without the bad values) so that
+    // `check` can run the engine over its rules too; the errors already refuse the file, and
+    // load()/parse() never hand out a model with errors.
     return Optional.of(
         new AgentModel(
             new Located<>(name, location),

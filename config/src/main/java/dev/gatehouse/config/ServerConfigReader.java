@@ -196,14 +196,16 @@ final class ServerConfigReader {
     List<HostPort> servers = new ArrayList<>();
     for (int i = 0; i < items.get().size(); i++) {
       var item = items.get().get(i);
-      Optional<HostPort> server = Values.hostPort(item.value(), 53, 1);
+      Optional<HostPort> server =
+          Values.hostPort(item.value(), 53, 1).filter(h -> Values.isIpLiteral(h.host()));
       if (server.isPresent()) {
         servers.add(server.get());
       } else {
         in.error(
             item.location(),
             KeyPaths.index(path, i),
-            "expected a DNS server like 127.0.0.1:5353, [::1]:53 or 127.0.0.1 (port 53), got '"
+            "expected a DNS server IP address like 127.0.0.1:5353, [::1]:53 or 127.0.0.1 (port 53),"
+                + " got '"
                 + item.value()
                 + "'");
       }

@@ -126,6 +126,23 @@ final class Values {
     return Optional.of(new HostPort(host, number));
   }
 
+  /** A dotted-quad IPv4 or an IPv6 literal (no names: a resolver cannot be found by name). */
+  static boolean isIpLiteral(String host) {
+    if (isIpv6(host)) {
+      return true;
+    }
+    String[] parts = host.split("\\.", -1);
+    if (parts.length != 4) {
+      return false;
+    }
+    for (String part : parts) {
+      if (!part.matches("0|[1-9][0-9]{0,2}") || Integer.parseInt(part) > 255) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private static boolean isIpv6(String host) {
     return !host.isEmpty()
         && host.indexOf(':') >= 0

@@ -349,6 +349,13 @@ public final class YamlReader {
               + problem.strip().replace("\\t(TAB)", "TAB")
               + (context != null && !context.isBlank() ? " (" + context.strip() + ")" : "");
 
+      if (context != null && context.contains("scanning an alias")) {
+        // An unquoted host pattern like *.example.com reads as a YAML alias.
+        mark = marked.getContextMark() != null ? marked.getContextMark() : mark;
+        message =
+            "YAML syntax error: '*' starts an alias here; quote host patterns that start with"
+                + " '*', e.g. \"*.example.com\" or \"*\"";
+      }
       Location location = mark != null ? location(source, mark) : new Location(source, 1, 1);
       return Diagnostic.error(location, "", message);
     }
