@@ -21,6 +21,8 @@ import java.util.regex.Pattern;
 final class NodeReader {
   private static final Pattern DECIMAL = Pattern.compile("[+-]?(0|[1-9][0-9]{0,17})");
 
+  static final int MAX_DIAGNOSTICS = 200;
+
   private final List<Diagnostic> diagnostics;
 
   NodeReader(List<Diagnostic> initial) {
@@ -31,12 +33,23 @@ final class NodeReader {
     return List.copyOf(diagnostics);
   }
 
-  /** Diagnostics in file order (line, then column), as a reader of the file meets them. */
+  /**
+   * Diagnostics in file order (line, then column), as a reader of the file meets them, at most
+   * {@link #MAX_DIAGNOSTICS} of them (a generated file can hold thousands of the same mistake).
+   */
   List<Diagnostic> sortedDiagnostics() {
     List<Diagnostic> sorted = new ArrayList<>(diagnostics);
     sorted.sort(
         java.util.Comparator.comparingInt((Diagnostic d) -> d.location().line())
             .thenComparingInt(d -> d.location().column()));
+    if (sorted.size() > MAX_DIAGNOSTICS) {
+      Diagnostic next = sorted.get(MAX_DIAGNOSTICS);
+      int more = sorted.size() - MAX_DIAGNOSTICS;
+      sorted = new ArrayList<>(sorted.subList(0, MAX_DIAGNOSTICS));
+      sorted.add(
+          Diagnostic.error(
+              next.location(), "", more + " more problems not shown (fix the ones above first)"));
+    }
     return List.copyOf(sorted);
   }
 
@@ -78,7 +91,7 @@ final class NodeReader {
       String suggestion = Suggestions.hint(entry.name(), known);
       String text =
           "unknown key '"
-              + entry.name()
+              + KeyPaths.shown(entry.name())
               + "'"
               + (suggestion.isEmpty()
                   ? "; expected one of: " + String.join(", ", known)
@@ -148,7 +161,7 @@ final class NodeReader {
           path,
           expected
               + ", got '"
-              + scalar.text()
+              + KeyPaths.shown(scalar.text())
               + "'"
               + Suggestions.hint(scalar.text(), choices.keySet()));
       return Optional.empty();
@@ -162,7 +175,7 @@ final class NodeReader {
     if (!(node instanceof YamlSequence sequence)) {
       String fix =
           node instanceof YamlScalar s && !s.isNull()
-              ? " (write it as a list: [" + s.text() + "])"
+              ? " (write it as a list: [" + KeyPaths.shown(s.text()) + "])"
               : "";
       error(node, path, "expected a list of " + what + ", got " + node.describe() + fix);
       return Optional.empty();

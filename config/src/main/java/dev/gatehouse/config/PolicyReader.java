@@ -80,7 +80,7 @@ final class PolicyReader {
       if (!in.hasErrors()) {
         in.error(new Location(source, 1, 1), "", "empty file: a policy starts with 'version: 1'");
       }
-      return new PolicyLoader.Result(Optional.empty(), in.diagnostics());
+      return new PolicyLoader.Result(Optional.empty(), in.sortedDiagnostics());
     }
     YamlNode root = parsed.root().get();
     if (!(root instanceof YamlMapping)) {
@@ -91,7 +91,7 @@ final class PolicyReader {
               + String.join(", ", TOP_KEYS)
               + "), got "
               + root.describe());
-      return new PolicyLoader.Result(Optional.empty(), in.diagnostics());
+      return new PolicyLoader.Result(Optional.empty(), in.sortedDiagnostics());
     }
     PolicyModel model = new PolicyReader(source, in).policy((YamlMapping) root, version(bytes));
     return new PolicyLoader.Result(Optional.of(model), in.sortedDiagnostics());
@@ -124,7 +124,9 @@ final class PolicyReader {
           && s.kind() == YamlScalar.Kind.INT
           && s.text().equals("1"))) {
         String got =
-            node instanceof YamlScalar s && !s.isNull() ? "'" + s.text() + "'" : node.describe();
+            node instanceof YamlScalar s && !s.isNull()
+                ? "'" + KeyPaths.shown(s.text()) + "'"
+                : node.describe();
         in.error(node, "version", "unsupported version " + got + " (expected 'version: 1')");
       }
     }
@@ -328,7 +330,7 @@ final class PolicyReader {
           entry.value(),
           idPath,
           "rule id '"
-              + value
+              + KeyPaths.shown(value)
               + "' may use only letters, digits and . _ - : / (up to 128 characters, starting"
               + " with a letter or digit)");
       return generated;
@@ -388,7 +390,10 @@ final class PolicyReader {
       int to = Integer.parseInt(range.group(2));
       for (int port : new int[] {from, to}) {
         if (port < 1 || port > 65535) {
-          in.error(item, path, "port " + port + " out of range (1-65535) in range '" + text + "'");
+          in.error(
+              item,
+              path,
+              "port " + port + " out of range (1-65535) in range '" + KeyPaths.shown(text) + "'");
           return Optional.empty();
         }
       }
@@ -418,13 +423,15 @@ final class PolicyReader {
       String value = method.value();
       if (!TOKEN.matcher(value).matches()) {
         in.error(
-            method.location(), itemPath, "'" + value + "' is not an HTTP method (e.g. GET, POST)");
+            method.location(),
+            itemPath,
+            "'" + KeyPaths.shown(value) + "' is not an HTTP method (e.g. GET, POST)");
       } else if (!value.equals(value.toUpperCase(Locale.ROOT))) {
         in.error(
             method.location(),
             itemPath,
             "method '"
-                + value
+                + KeyPaths.shown(value)
                 + "' must be upper case (did you mean '"
                 + value.toUpperCase(Locale.ROOT)
                 + "'?)");
@@ -447,12 +454,16 @@ final class PolicyReader {
         in.error(
             glob.location(),
             itemPath,
-            "path '" + value + "' must start with '/' (did you mean '/" + value + "'?)");
+            "path '"
+                + KeyPaths.shown(value)
+                + "' must start with '/' (did you mean '/"
+                + KeyPaths.shown(value)
+                + "'?)");
       } else if (value.chars().anyMatch(c -> c <= 0x20 || c == 0x7f)) {
         in.error(
             glob.location(),
             itemPath,
-            "path '" + value.strip() + "' contains a space or control character");
+            "path '" + KeyPaths.shown(value) + "' contains a space or control character");
       } else {
         paths.add(glob);
       }
@@ -488,7 +499,7 @@ final class PolicyReader {
           entry.key().location(),
           path,
           "agent name '"
-              + name
+              + KeyPaths.shown(name)
               + "' may use only letters, digits and . _ @ + - (up to 64 characters; it is the"
               + " proxy user name, so no ':' or spaces)");
     }

@@ -63,16 +63,16 @@ final class ServerConfigReader {
       // An empty file is a valid config: every key is optional.
       return new ServerConfigLoader.Result(
           in.hasErrors() ? Optional.empty() : Optional.of(ServerConfig.defaults()),
-          in.diagnostics());
+          in.sortedDiagnostics());
     }
     Optional<Map<String, YamlMapping.Entry>> fields =
         in.fields(parsed.root().get(), "", TOP_KEYS, "a server configuration");
     if (fields.isEmpty()) {
-      return new ServerConfigLoader.Result(Optional.empty(), in.diagnostics());
+      return new ServerConfigLoader.Result(Optional.empty(), in.sortedDiagnostics());
     }
     ServerConfig config = new ServerConfigReader(in, baseDir, home).config(fields.get());
     return new ServerConfigLoader.Result(
-        in.hasErrors() ? Optional.empty() : Optional.of(config), in.diagnostics());
+        in.hasErrors() ? Optional.empty() : Optional.of(config), in.sortedDiagnostics());
   }
 
   private ServerConfig config(Map<String, YamlMapping.Entry> top) {
@@ -176,7 +176,7 @@ final class ServerConfigReader {
                         path,
                         "expected an address like 127.0.0.1:3128 or [::1]:3128 (port 0-65535),"
                             + " got '"
-                            + s.value()
+                            + KeyPaths.shown(s.value())
                             + "'");
                   }
                   return parsed;
@@ -206,7 +206,7 @@ final class ServerConfigReader {
             KeyPaths.index(path, i),
             "expected a DNS server IP address like 127.0.0.1:5353, [::1]:53 or 127.0.0.1 (port 53),"
                 + " got '"
-                + item.value()
+                + KeyPaths.shown(item.value())
                 + "'");
       }
     }
@@ -239,7 +239,9 @@ final class ServerConfigReader {
         node instanceof YamlScalar s && !s.isNull() ? Values.duration(s.text()) : Optional.empty();
     if (value.isEmpty()) {
       String got =
-          node instanceof YamlScalar s && !s.isNull() ? "'" + s.text() + "'" : node.describe();
+          node instanceof YamlScalar s && !s.isNull()
+              ? "'" + KeyPaths.shown(s.text()) + "'"
+              : node.describe();
       String hint =
           node instanceof YamlScalar s && s.kind() == YamlScalar.Kind.INT
               ? " (a unit is required: did you mean '" + s.text() + "s'?)"
@@ -263,7 +265,9 @@ final class ServerConfigReader {
         node instanceof YamlScalar s && !s.isNull() ? Values.size(s.text()) : Optional.empty();
     if (value.isEmpty()) {
       String got =
-          node instanceof YamlScalar s && !s.isNull() ? "'" + s.text() + "'" : node.describe();
+          node instanceof YamlScalar s && !s.isNull()
+              ? "'" + KeyPaths.shown(s.text()) + "'"
+              : node.describe();
       in.error(node, path, "expected " + Values.SIZE_HINT + ", got " + got);
       return fallback;
     }
@@ -316,7 +320,7 @@ final class ServerConfigReader {
       }
       return Optional.of(p.normalize());
     } catch (InvalidPathException e) {
-      in.error(node, path, "not a valid file path: '" + text + "'");
+      in.error(node, path, "not a valid file path: '" + KeyPaths.shown(text) + "'");
       return Optional.empty();
     }
   }

@@ -170,6 +170,46 @@ class HostileYamlTest {
                 + " (strings, numbers, true/false, null, lists and mappings)");
   }
 
+  @Test
+  void read_keyWithControlCharacters_escapedInMessage() {
+    String yaml = "version: 1\n\"evil\\nfile:1:1: error: forged\\e[31m\": 1\n";
+
+    PolicyLoader.Result result = PolicyLoader.read(yaml, "p.yaml");
+
+    assertThat(result.errors())
+        .singleElement()
+        .extracting(Diagnostic::message)
+        .asString()
+        .startsWith("unknown key 'evil\\u000afile:1:1: error: forged\\u001b[31m'")
+        .doesNotContain("\n")
+        .doesNotContain("\u001b");
+  }
+
+  @Test
+  void read_hugeValue_truncatedInMessage() {
+    String yaml = "version: 1\nanonymous: " + "k".repeat(100_000) + "\n";
+
+    PolicyLoader.Result result = PolicyLoader.read(yaml, "p.yaml");
+
+    assertThat(result.errors())
+        .singleElement()
+        .satisfies(d -> assertThat(d.message()).hasSizeLessThan(300).contains("kkk...'"));
+  }
+
+  @Test
+  void read_thousandsOfDuplicateKeys_cappedDiagnostics() {
+    StringBuilder yaml = new StringBuilder("version: 1\n");
+    for (int i = 0; i < 5_000; i++) {
+      yaml.append("version: 1\n");
+    }
+
+    PolicyLoader.Result result = PolicyLoader.read(yaml.toString(), "p.yaml");
+
+    assertThat(result.diagnostics()).hasSize(NodeReader.MAX_DIAGNOSTICS + 1);
+    assertThat(result.diagnostics().get(NodeReader.MAX_DIAGNOSTICS).message())
+        .isEqualTo("4800 more problems not shown (fix the ones above first)");
+  }
+
   private Path writeTemp(byte[] bytes) {
     try {
       Path file = Files.createTempFile(dir, "t", ".yaml");

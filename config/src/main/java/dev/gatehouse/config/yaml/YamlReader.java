@@ -227,7 +227,7 @@ public final class YamlReader {
                     location(source, event.getStartMark()),
                     "",
                     "tag '"
-                        + shortTag(tag)
+                        + KeyPaths.shown(shortTag(tag))
                         + "' is not allowed: only plain YAML values (strings, numbers, true/false,"
                         + " null, lists and mappings)"));
           }
@@ -257,7 +257,7 @@ public final class YamlReader {
               location(source, firstAlias.getStartMark()),
               "",
               "alias '*"
-                  + firstAlias.getAnchor()
+                  + KeyPaths.shown(firstAlias.getAnchor())
                   + "' is not allowed"
                   + (aliases > 1 ? " (" + aliases + " aliases in the file)" : "")
                   + ": Gatehouse files do not use anchors, aliases or merge keys ('<<'),"
@@ -308,7 +308,7 @@ public final class YamlReader {
                 path,
                 keyPath,
                 "duplicate key '"
-                    + key.text()
+                    + KeyPaths.shown(key.text())
                     + "' (first defined at line "
                     + first.location().line()
                     + ", column "
