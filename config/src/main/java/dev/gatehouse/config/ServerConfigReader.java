@@ -121,8 +121,13 @@ final class ServerConfigReader {
     ServerConfig.Audit audit =
         new ServerConfig.Audit(
             optionalPath(f.get("file"), "audit.file", d.audit().file()),
-            size(f.get("max_size"), "audit.max_size", d.audit().maxSizeBytes(), Long.MAX_VALUE),
-            integer(f.get("keep"), "audit.keep", d.audit().keep(), 0, 10_000));
+            size(
+                f.get("max_size"),
+                "audit.max_size",
+                d.audit().maxSizeBytes(),
+                1024,
+                Long.MAX_VALUE),
+            integer(f.get("keep"), "audit.keep", d.audit().keep(), 0, 1000));
 
     f = section(top, "limits", LIMITS_KEYS);
     ServerConfig.Limits l = d.limits();
@@ -133,7 +138,8 @@ final class ServerConfigReader {
                     f.get("max_header_bytes"),
                     "limits.max_header_bytes",
                     l.maxHeaderBytes(),
-                    64L * 1024 * 1024),
+                    1024,
+                    1024L * 1024),
             duration(f.get("connect_timeout"), "limits.connect_timeout", l.connectTimeout()),
             duration(f.get("idle_timeout"), "limits.idle_timeout", l.idleTimeout()),
             integer(
@@ -256,7 +262,7 @@ final class ServerConfigReader {
     return value.get();
   }
 
-  private long size(YamlMapping.Entry entry, String path, long fallback, long max) {
+  private long size(YamlMapping.Entry entry, String path, long fallback, long min, long max) {
     if (entry == null) {
       return fallback;
     }
@@ -271,8 +277,13 @@ final class ServerConfigReader {
       in.error(node, path, "expected " + Values.SIZE_HINT + ", got " + got);
       return fallback;
     }
-    if (value.get() < 1 || value.get() > max) {
-      in.error(node, path, "size " + value.get() + " bytes out of range (1-" + max + ")");
+    if (value.get() < min || value.get() > max) {
+      in.error(
+          node,
+          path,
+          value.get() < min
+              ? "size " + value.get() + " bytes is below the minimum of " + min + " bytes"
+              : "size " + value.get() + " bytes is above the maximum of " + max + " bytes");
       return fallback;
     }
     return value.get();
