@@ -54,9 +54,16 @@ class HostileYamlTest {
 
   @Test
   void read_fileAtTheLimit_isParsed() throws IOException {
-    String head = "version: 1\n";
+    // Many short comment lines: one 1 MiB line is legal too but SnakeYAML scans it slowly.
+    StringBuilder text = new StringBuilder("version: 1\n");
+    String line = "# " + "x".repeat(61) + "\n";
+    while (text.length() + line.length() <= YamlReader.MAX_BYTES) {
+      text.append(line);
+    }
+    text.append("#".repeat(YamlReader.MAX_BYTES - text.length()));
     Path file = dir.resolve("limit.yaml");
-    Files.writeString(file, head + "#".repeat(YamlReader.MAX_BYTES - head.length()));
+    Files.writeString(file, text);
+    assertThat(Files.size(file)).isEqualTo(YamlReader.MAX_BYTES);
 
     assertThat(PolicyLoader.read(file).diagnostics()).isEmpty();
   }

@@ -281,4 +281,13 @@ class PolicyLoaderTest {
 
     assertThat(values(rule.targets())).containsExactly("no", "on", "yes.example");
   }
+
+  @Test
+  void parse_windowsLineEndings_sameModelAndLocations() throws Exception {
+    String yaml = "version: 1\r\nrules:\r\n  - id: a\r\n    allow: [x.example]\r\n";
+
+    RuleModel rule = PolicyLoader.parse(yaml, "p.yaml").rules().get(0);
+
+    assertThat(rule.targets().get(0).location()).isEqualTo(new Location("p.yaml", 4, 13));
+  }
 }
