@@ -1,5 +1,8 @@
 package dev.gatehouse.cli;
 
+import dev.gatehouse.cli.command.CheckCommand;
+import dev.gatehouse.cli.command.ExplainCommand;
+import dev.gatehouse.cli.command.TestCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -9,7 +12,12 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "gatehouse 0.1.0",
     description = "Egress policy proxy for sandboxed agents.",
-    subcommands = {CommandLine.HelpCommand.class})
+    subcommands = {
+      CheckCommand.class,
+      ExplainCommand.class,
+      TestCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class Main implements Runnable {
 
   public static void main(String[] args) {
