@@ -137,7 +137,16 @@ public final class CheckCommand implements Callable<Integer> {
     PolicyFiles.Loaded loaded = PolicyFiles.load(file);
     List<Diagnostic> diagnostics = new ArrayList<>(loaded.diagnostics());
     if (server != null && loaded.engine().isPresent() && loaded.engine().get().needsInterception()) {
-      caProblem(server).ifPresent(p -> diagnostics.add(Diagnostic.error(new Location(file.toString(), 1, 1), "tls", p)));
+      Location where = new Location(file.toString(), 1, 1);
+      caProblem(server)
+          .ifPresent(
+              p ->
+                  diagnostics.add(
+                      // "never" can never work; a CA not created yet is a step still to do (serve
+                      // refuses to start without it)
+                      server.tls().intercept() == ServerConfig.InterceptMode.NEVER
+                          ? Diagnostic.error(where, "tls.intercept", p)
+                          : Diagnostic.warning(where, "tls.ca_cert", p)));
     }
     return new FileReport(file, Kind.POLICY, diagnostics, null);
   }
