@@ -24,10 +24,14 @@ public final class Main implements Runnable {
     System.exit(run(args));
   }
 
-  /** Runs a command line and returns its exit code (tests call this without exiting). */
+  /** Runs a command line and returns its exit code. */
   public static int run(String... args) {
+    return commandLine().execute(args);
+  }
+
+  /** The configured command line: usage errors exit 2 (SPEC §8: 0 ok/allow, 1 invalid/deny). */
+  public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new Main());
-    // usage errors exit 2 (SPEC §8: 0 valid/allow, 1 invalid/deny, 2 usage)
     cli.setExitCodeExceptionMapper(e -> 2);
     cli.setParameterExceptionHandler(
         (e, argv) -> {
@@ -35,7 +39,7 @@ public final class Main implements Runnable {
           e.getCommandLine().usage(e.getCommandLine().getErr());
           return 2;
         });
-    return cli.execute(args);
+    return cli;
   }
 
   @Override
