@@ -38,14 +38,15 @@ public final class ExplanationPrinter {
       out.append("candidate rules:\n");
       int idWidth = e.rules().stream().mapToInt(r -> r.ruleId().length()).max().orElse(0);
       for (RuleTrace r : e.rules()) {
-        out.append(String.format(
-            "  %s %-" + idWidth + "s  %-5s  %-8s %s  %s%n",
-            r.matched() ? "✓" : "✗",
-            r.ruleId(),
-            r.action().wireName(),
-            r.scope(),
-            r.location(),
-            r.why()));
+        out.append(
+            String.format(
+                "  %s %-" + idWidth + "s  %-5s  %-8s %s  %s%n",
+                r.matched() ? "✓" : "✗",
+                r.ruleId(),
+                r.action().wireName(),
+                r.scope(),
+                r.location(),
+                r.why()));
       }
     }
     if (!e.addresses().isEmpty()) {

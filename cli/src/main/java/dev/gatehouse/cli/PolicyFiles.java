@@ -26,7 +26,9 @@ public final class PolicyFiles {
 
     public String errorText() {
       StringBuilder out = new StringBuilder();
-      diagnostics.stream().filter(Diagnostic::isError).forEach(d -> out.append(d.format()).append('\n'));
+      diagnostics.stream()
+          .filter(Diagnostic::isError)
+          .forEach(d -> out.append(d.format()).append('\n'));
       return out.toString();
     }
   }

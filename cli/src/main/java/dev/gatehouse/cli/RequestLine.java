@@ -21,29 +21,34 @@ public record RequestLine(String method, String scheme, String rawHost, int port
     if (Request.CONNECT.equals(m)) {
       Authority a = Authority.parse(target, -1);
       if (a.port < 0) {
-        throw new IllegalArgumentException("CONNECT target '" + target + "' needs a port (host:443)");
+        throw new IllegalArgumentException(
+            "CONNECT target '" + target + "' needs a port (host:443)");
       }
       return new RequestLine(m, "", a.host, a.port, "");
     }
     int colon = target.indexOf("://");
     if (colon <= 0) {
       throw new IllegalArgumentException(
-          "'" + target + "' is not an absolute URL (expected http://host/path or https://host/path)");
+          "'"
+              + target
+              + "' is not an absolute URL (expected http://host/path or https://host/path)");
     }
     String scheme = target.substring(0, colon).toLowerCase(Locale.ROOT);
     int defaultPort =
         switch (scheme) {
           case "http", "ws" -> 80;
           case "https", "wss" -> 443;
-          default -> throw new IllegalArgumentException(
-              "scheme '" + scheme + "' is not http or https in '" + target + "'");
+          default ->
+              throw new IllegalArgumentException(
+                  "scheme '" + scheme + "' is not http or https in '" + target + "'");
         };
     String rest = target.substring(colon + 3);
     int end = indexOfAny(rest, "/?#");
     String authority = end < 0 ? rest : rest.substring(0, end);
     String pathAndQuery = end < 0 ? "/" : rest.substring(end);
     if (authority.contains("@")) {
-      throw new IllegalArgumentException("URL '" + target + "' carries credentials; leave them out");
+      throw new IllegalArgumentException(
+          "URL '" + target + "' carries credentials; leave them out");
     }
     Authority a = Authority.parse(authority, defaultPort);
     int q = indexOfAny(pathAndQuery, "?#");
@@ -105,7 +110,8 @@ public record RequestLine(String method, String scheme, String rawHost, int port
         if (after.startsWith(":")) {
           portText = after.substring(1);
         } else if (!after.isEmpty()) {
-          throw new IllegalArgumentException("unexpected '" + after + "' after ']' in '" + authority + "'");
+          throw new IllegalArgumentException(
+              "unexpected '" + after + "' after ']' in '" + authority + "'");
         }
       } else {
         int c = authority.lastIndexOf(':');

@@ -24,10 +24,12 @@ public final class SimulatedDns {
       try {
         h = Host.parse(a.trim());
       } catch (InvalidHostException e) {
-        throw new IllegalArgumentException("'" + a + "' is not an IP address (" + e.getMessage() + ")");
+        throw new IllegalArgumentException(
+            "'" + a + "' is not an IP address (" + e.getMessage() + ")");
       }
       if (!(h instanceof Host.Ip ip)) {
-        throw new IllegalArgumentException("'" + a + "' is not an IP address; give an address, not a name");
+        throw new IllegalArgumentException(
+            "'" + a + "' is not an IP address; give an address, not a name");
       }
       parsed.add(ip.address());
     }

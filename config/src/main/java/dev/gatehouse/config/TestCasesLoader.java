@@ -91,7 +91,8 @@ public final class TestCasesLoader {
               .ifPresent(ips -> resolve.put(e.name(), ips.stream().map(Located::value).toList()));
         }
       } else {
-        in.error(value, resolvePath, "expected a mapping of host: [ip, ...], got " + value.describe());
+        in.error(
+            value, resolvePath, "expected a mapping of host: [ip, ...], got " + value.describe());
       }
     }
     if (request.isEmpty() || expect.isEmpty()) {

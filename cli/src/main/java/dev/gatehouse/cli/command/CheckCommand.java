@@ -41,7 +41,10 @@ import picocli.CommandLine.Spec;
     })
 public final class CheckCommand implements Callable<Integer> {
 
-  @Parameters(arity = "1..*", paramLabel = "FILE", description = "Policy, server config or cases YAML files.")
+  @Parameters(
+      arity = "1..*",
+      paramLabel = "FILE",
+      description = "Policy, server config or cases YAML files.")
   List<Path> files;
 
   @Option(
@@ -50,7 +53,10 @@ public final class CheckCommand implements Callable<Integer> {
       description = "Server config to check the policies against (CA for interception).")
   Path config;
 
-  @Option(names = "--format", defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--format",
+      defaultValue = "text",
+      description = "text or json (default: ${DEFAULT-VALUE}).")
   String format;
 
   @Spec CommandSpec spec;
@@ -136,7 +142,9 @@ public final class CheckCommand implements Callable<Integer> {
   private FileReport checkPolicy(Path file, ServerConfig server) {
     PolicyFiles.Loaded loaded = PolicyFiles.load(file);
     List<Diagnostic> diagnostics = new ArrayList<>(loaded.diagnostics());
-    if (server != null && loaded.engine().isPresent() && loaded.engine().get().needsInterception()) {
+    if (server != null
+        && loaded.engine().isPresent()
+        && loaded.engine().get().needsInterception()) {
       Location where = new Location(file.toString(), 1, 1);
       caProblem(server)
           .ifPresent(
@@ -182,12 +190,15 @@ public final class CheckCommand implements Callable<Integer> {
     return new FileReport(file, Kind.SERVER_CONFIG, diagnostics, server);
   }
 
-  private record FileReport(Path file, Kind kind, List<Diagnostic> diagnostics, ServerConfig server) {
+  private record FileReport(
+      Path file, Kind kind, List<Diagnostic> diagnostics, ServerConfig server) {
     static FileReport unreadable(Path file, Exception e) {
       return new FileReport(
           file,
           Kind.POLICY,
-          List.of(Diagnostic.error(new Location(file.toString(), 0, 0), "", "cannot read file: " + e.getMessage())),
+          List.of(
+              Diagnostic.error(
+                  new Location(file.toString(), 0, 0), "", "cannot read file: " + e.getMessage())),
           null);
     }
 

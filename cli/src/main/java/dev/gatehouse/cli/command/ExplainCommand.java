@@ -42,10 +42,16 @@ public final class ExplainCommand implements Callable<Integer> {
   @Parameters(index = "1", paramLabel = "METHOD", description = "HTTP method, or CONNECT.")
   String method;
 
-  @Parameters(index = "2", paramLabel = "URL", description = "Absolute URL, or host:port for CONNECT.")
+  @Parameters(
+      index = "2",
+      paramLabel = "URL",
+      description = "Absolute URL, or host:port for CONNECT.")
   String url;
 
-  @Option(names = "--agent", defaultValue = "anonymous", description = "Agent making the request (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--agent",
+      defaultValue = "anonymous",
+      description = "Agent making the request (default: ${DEFAULT-VALUE}).")
   String agent;
 
   @Option(
@@ -54,7 +60,10 @@ public final class ExplainCommand implements Callable<Integer> {
       description = "Simulate a DNS answer so address checks are explained too (repeatable).")
   List<String> resolve = List.of();
 
-  @Option(names = "--format", defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--format",
+      defaultValue = "text",
+      description = "text or json (default: ${DEFAULT-VALUE}).")
   String format;
 
   @Spec CommandSpec spec;
@@ -79,7 +88,8 @@ public final class ExplainCommand implements Callable<Integer> {
     PolicyFiles.Loaded loaded = PolicyFiles.load(policy);
     if (loaded.engine().isEmpty()) {
       err.print(loaded.errorText());
-      err.println("gatehouse explain: " + policy + " is invalid; fix the errors above (gatehouse check)");
+      err.println(
+          "gatehouse explain: " + policy + " is invalid; fix the errors above (gatehouse check)");
       return 2;
     }
     PolicyEngine engine = loaded.engine().get();
@@ -88,7 +98,8 @@ public final class ExplainCommand implements Callable<Integer> {
       request = line.toRequest(agent);
     } catch (InvalidHostException e) {
       out.println("deny (reason bad_request): " + e.getMessage());
-      out.println("  the proxy answers 400 for a host that is neither a DNS name nor an IP literal");
+      out.println(
+          "  the proxy answers 400 for a host that is neither a DNS name nor an IP literal");
       return 1;
     }
     Explanation explanation = engine.explain(request, dns.lookup(request.host()));

@@ -53,7 +53,8 @@ public final class TestCommand implements Callable<Integer> {
     PolicyFiles.Loaded loaded = PolicyFiles.load(policy);
     if (loaded.engine().isEmpty()) {
       err.print(loaded.errorText());
-      err.println("gatehouse test: " + policy + " is invalid; fix the errors above (gatehouse check)");
+      err.println(
+          "gatehouse test: " + policy + " is invalid; fix the errors above (gatehouse check)");
       return 2;
     }
     List<TestCase> all;
@@ -106,12 +107,18 @@ public final class TestCommand implements Callable<Integer> {
         .ifPresent(rule -> problems.add("expected rule " + rule + ", got " + d.ruleId()));
     c.reason()
         .filter(reason -> !reason.equals(d.reason().wireName()))
-        .ifPresent(reason -> problems.add("expected reason " + reason + ", got " + d.reason().wireName()));
+        .ifPresent(
+            reason -> problems.add("expected reason " + reason + ", got " + d.reason().wireName()));
     if (problems.isEmpty()) {
       return Optional.empty();
     }
     String failure =
-        where + ": FAIL " + c.agent().map(a -> "[" + a + "] ").orElse("") + c.request() + ": " + String.join("; ", problems);
+        where
+            + ": FAIL "
+            + c.agent().map(a -> "[" + a + "] ").orElse("")
+            + c.request()
+            + ": "
+            + String.join("; ", problems);
     out.println(failure);
     ExplanationPrinter.text(line, explanation).lines().forEach(l -> out.println("    " + l));
     return Optional.of(failure);

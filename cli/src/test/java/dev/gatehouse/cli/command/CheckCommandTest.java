@@ -19,7 +19,8 @@ class CheckCommandTest {
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.out().lines().filter(l -> l.contains(": error: ")))
         .hasSize(3)
-        .anySatisfy(l -> assertThat(l).startsWith(THREE_ERRORS + ":4:").contains("api-*.example.com"))
+        .anySatisfy(
+            l -> assertThat(l).startsWith(THREE_ERRORS + ":4:").contains("api-*.example.com"))
         .anySatisfy(l -> assertThat(l).startsWith(THREE_ERRORS + ":5:").contains("api"))
         .anySatisfy(l -> assertThat(l).startsWith(THREE_ERRORS + ":7:").contains("methods"));
   }

@@ -10,7 +10,9 @@ class ExplainCommandTest {
 
   @Test
   void explain_allowedRequest_printsAllowWithRuleAndExitsZero() {
-    CliRun run = CliRun.of("explain", POLICY, "--agent", "coder", "GET", "https://pypi.org/simple/requests/");
+    CliRun run =
+        CliRun.of(
+            "explain", POLICY, "--agent", "coder", "GET", "https://pypi.org/simple/requests/");
 
     assertThat(run.exitCode()).as(run.err()).isZero();
     assertThat(run.out()).startsWith("allow").contains("python-packages");
@@ -18,7 +20,8 @@ class ExplainCommandTest {
 
   @Test
   void explain_deniedRequest_listsEveryCandidateRuleAndExitsOne() {
-    CliRun run = CliRun.of("explain", POLICY, "--agent", "coder", "GET", "https://pastebin.com/raw/x");
+    CliRun run =
+        CliRun.of("explain", POLICY, "--agent", "coder", "GET", "https://pastebin.com/raw/x");
 
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.out())
@@ -32,7 +35,14 @@ class ExplainCommandTest {
   void explain_resolveToPrivateAddress_explainsAddressBlock() {
     CliRun run =
         CliRun.of(
-            "explain", POLICY, "--agent", "coder", "--resolve", "pypi.org=10.1.2.3", "GET", "https://pypi.org/simple/");
+            "explain",
+            POLICY,
+            "--agent",
+            "coder",
+            "--resolve",
+            "pypi.org=10.1.2.3",
+            "GET",
+            "https://pypi.org/simple/");
 
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.out()).contains("private_address").contains("10.1.2.3");
@@ -41,9 +51,13 @@ class ExplainCommandTest {
   @Test
   void explain_jsonFormat_isMachineReadable() {
     CliRun run =
-        CliRun.of("explain", POLICY, "--format", "json", "--agent", "coder", "CONNECT", "pypi.org:443");
+        CliRun.of(
+            "explain", POLICY, "--format", "json", "--agent", "coder", "CONNECT", "pypi.org:443");
 
-    assertThat(run.out()).startsWith("{").contains("\"decision\":\"allow\"").contains("\"rules\":[");
+    assertThat(run.out())
+        .startsWith("{")
+        .contains("\"decision\":\"allow\"")
+        .contains("\"rules\":[");
   }
 
   @Test
