@@ -217,6 +217,21 @@ class HostileYamlTest {
         .isEqualTo("4800 more problems not shown (fix the ones above first)");
   }
 
+  @Test
+  void read_endlessDevice_refusedAfterTheLimit() {
+    Path zero = Path.of("/dev/zero");
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isReadable(zero));
+
+    PolicyLoader.Result result = PolicyLoader.read(zero);
+
+    assertThat(result.errors())
+        .singleElement()
+        .extracting(Diagnostic::message)
+        .isEqualTo(
+            "file is larger than 1 MiB; the limit is 1 MiB (1048576 bytes) for a Gatehouse YAML"
+                + " file");
+  }
+
   private Path writeTemp(byte[] bytes) {
     try {
       Path file = Files.createTempFile(dir, "t", ".yaml");
