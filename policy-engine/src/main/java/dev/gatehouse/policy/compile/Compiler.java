@@ -36,6 +36,10 @@ public final class Compiler {
   private final List<Diagnostic> diagnostics = new ArrayList<>();
   private final Map<PortSet, PortSet> portSets = new HashMap<>();
   private final Map<MethodSet, MethodSet> methodSets = new HashMap<>();
+
+  /** Equal glob lists share one compiled list: fewer objects, and hot in the CPU cache. */
+  private final Map<List<String>, List<PathGlob>> pathLists = new HashMap<>();
+
   private CidrSet allowCidrs = CidrSet.EMPTY;
   private int errors;
 
@@ -254,7 +258,9 @@ public final class Compiler {
                   glob.location(), key + ".paths", e.getMessage() + " (rule " + id + ")"));
         }
       }
-      paths = List.copyOf(paths);
+      List<String> texts = paths.stream().map(PathGlob::toString).toList();
+      List<PathGlob> compiled = List.copyOf(paths);
+      paths = pathLists.computeIfAbsent(texts, t -> compiled);
       if (m.paths().get().isEmpty()) {
         diagnostics.add(
             Diagnostic.warning(
