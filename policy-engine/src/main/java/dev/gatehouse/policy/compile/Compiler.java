@@ -18,6 +18,7 @@ import dev.gatehouse.policy.match.PathGlob;
 import dev.gatehouse.policy.match.PortSet;
 import dev.gatehouse.policy.match.SpecialAddresses;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -99,7 +100,12 @@ public final class Compiler {
             || agents.values().stream()
                 .anyMatch(s -> s.rules().stream().anyMatch(CompiledRule::conditional));
 
-    if (diagnostics.stream().anyMatch(Diagnostic::isError)) {
+    // in file order, as `check` prints them (stable: same-place diagnostics keep their order)
+    diagnostics.sort(
+        Comparator.comparing((Diagnostic d) -> d.location().file())
+            .thenComparingInt(d -> d.location().line())
+            .thenComparingInt(d -> d.location().column()));
+    if (errors > 0) {
       return new Compilation(Optional.empty(), diagnostics);
     }
     CompiledPolicy engine =
@@ -126,14 +132,14 @@ public final class Compiler {
           diagnostics.add(
               Diagnostic.warning(
                   text.location(),
-                  key.toString(),
+                  key,
                   "\""
                       + text.value()
                       + "\" has host bits set; it means "
                       + Cidr.parse(text.value())));
         }
       } catch (IllegalArgumentException e) {
-        error(Diagnostic.error(text.location(), key.toString(), e.getMessage()));
+        error(Diagnostic.error(text.location(), key, e.getMessage()));
       }
     }
     return CidrSet.of(out);
