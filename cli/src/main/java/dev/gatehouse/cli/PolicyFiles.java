@@ -6,7 +6,6 @@ import dev.gatehouse.policy.PolicyCompiler;
 import dev.gatehouse.policy.PolicyEngine;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
@@ -33,11 +32,6 @@ public final class PolicyFiles {
     }
   }
 
-  private static final Comparator<Diagnostic> FILE_ORDER =
-      Comparator.<Diagnostic, String>comparing(d -> d.location().file())
-          .thenComparingInt(d -> d.location().line())
-          .thenComparingInt(d -> d.location().column());
-
   public static Loaded load(Path file) {
     PolicyLoader.Result read = PolicyLoader.read(file);
     List<Diagnostic> all = new ArrayList<>(read.diagnostics());
@@ -49,7 +43,8 @@ public final class PolicyFiles {
         engine = compiled.engine();
       }
     }
-    all.sort(FILE_ORDER);
+    // each list is in file order already; this interleaves the loader's and the compiler's
+    all.sort(Diagnostic.FILE_ORDER);
     return new Loaded(engine, List.copyOf(all));
   }
 }

@@ -39,9 +39,7 @@ final class NodeReader {
    */
   List<Diagnostic> sortedDiagnostics() {
     List<Diagnostic> sorted = new ArrayList<>(diagnostics);
-    sorted.sort(
-        java.util.Comparator.comparingInt((Diagnostic d) -> d.location().line())
-            .thenComparingInt(d -> d.location().column()));
+    sorted.sort(Diagnostic.FILE_ORDER);
     if (sorted.size() > MAX_DIAGNOSTICS) {
       Diagnostic next = sorted.get(MAX_DIAGNOSTICS);
       int more = sorted.size() - MAX_DIAGNOSTICS;
