@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -49,6 +50,15 @@ final class NodeReader {
               next.location(), "", more + " more problems not shown (fix the ones above first)"));
     }
     return List.copyOf(sorted);
+  }
+
+  /** The values of an enum by the name a file spells them with, for {@link #choice}. */
+  static <E> Map<String, E> choices(E[] values, Function<E, String> name) {
+    Map<String, E> map = new LinkedHashMap<>();
+    for (E value : values) {
+      map.put(name.apply(value), value);
+    }
+    return map;
   }
 
   boolean hasErrors() {
