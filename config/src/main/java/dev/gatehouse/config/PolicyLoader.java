@@ -19,10 +19,9 @@ public final class PolicyLoader {
    * keys and bad values skipped, so {@code check} can also report what the engine finds), and every
    * error and warning found.
    */
-  public record Result(
-      java.util.Optional<PolicyModel> model, java.util.List<Diagnostic> diagnostics) {
+  public record Result(Optional<PolicyModel> model, List<Diagnostic> diagnostics) {
     public Result {
-      diagnostics = java.util.List.copyOf(diagnostics);
+      diagnostics = List.copyOf(diagnostics);
     }
 
     public boolean hasErrors() {
