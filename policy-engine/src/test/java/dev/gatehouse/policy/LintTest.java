@@ -116,7 +116,7 @@ class LintTest {
   }
 
   @Test
-  void lint_wildcardShadows() {
+  void lint_broaderWildcardOrCidr_warnsOnce() {
     assertThat(
             warnings(
                 policy()

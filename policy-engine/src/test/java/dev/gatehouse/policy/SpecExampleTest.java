@@ -112,7 +112,7 @@ class SpecExampleTest {
   }
 
   @Test
-  void yamlWithBadPatterns_everyErrorLocatedInTheFile() {
+  void compile_yamlWithBadPatterns_everyErrorLocatedInTheFile() {
     String yaml =
         """
         version: 1
