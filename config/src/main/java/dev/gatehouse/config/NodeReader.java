@@ -61,6 +61,13 @@ final class NodeReader {
     return map;
   }
 
+  /** A value as an error message quotes it: {@code 'text'} for a scalar, else what it is. */
+  static String shown(YamlNode node) {
+    return node instanceof YamlScalar s && !s.isNull()
+        ? "'" + KeyPaths.shown(s.text()) + "'"
+        : node.describe();
+  }
+
   boolean hasErrors() {
     return diagnostics.stream().anyMatch(Diagnostic::isError);
   }

@@ -106,10 +106,7 @@ final class PolicyReader {
       if (!(node instanceof YamlScalar s
           && s.kind() == YamlScalar.Kind.INT
           && s.text().equals("1"))) {
-        String got =
-            node instanceof YamlScalar s && !s.isNull()
-                ? "'" + KeyPaths.shown(s.text()) + "'"
-                : node.describe();
+        String got = NodeReader.shown(node);
         in.error(node, "version", "unsupported version " + got + " (expected 'version: 1')");
       }
     }

@@ -240,10 +240,7 @@ final class ServerConfigReader {
     Optional<Duration> value =
         node instanceof YamlScalar s && !s.isNull() ? Values.duration(s.text()) : Optional.empty();
     if (value.isEmpty()) {
-      String got =
-          node instanceof YamlScalar s && !s.isNull()
-              ? "'" + KeyPaths.shown(s.text()) + "'"
-              : node.describe();
+      String got = NodeReader.shown(node);
       String hint =
           node instanceof YamlScalar s && s.kind() == YamlScalar.Kind.INT
               ? " (a unit is required: did you mean '" + s.text() + "s'?)"
@@ -266,10 +263,7 @@ final class ServerConfigReader {
     Optional<Long> value =
         node instanceof YamlScalar s && !s.isNull() ? Values.size(s.text()) : Optional.empty();
     if (value.isEmpty()) {
-      String got =
-          node instanceof YamlScalar s && !s.isNull()
-              ? "'" + KeyPaths.shown(s.text()) + "'"
-              : node.describe();
+      String got = NodeReader.shown(node);
       in.error(node, path, "expected " + Values.SIZE_HINT + ", got " + got);
       return fallback;
     }
