@@ -4,6 +4,7 @@ import dev.gatehouse.config.Diagnostic;
 import dev.gatehouse.config.PolicyLoader;
 import dev.gatehouse.policy.PolicyCompiler;
 import dev.gatehouse.policy.PolicyEngine;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,19 +19,7 @@ public final class PolicyFiles {
   private PolicyFiles() {}
 
   /** The compiled engine when the file has no errors, and every diagnostic in file order. */
-  public record Loaded(Optional<PolicyEngine> engine, List<Diagnostic> diagnostics) {
-    public boolean hasErrors() {
-      return diagnostics.stream().anyMatch(Diagnostic::isError);
-    }
-
-    public String errorText() {
-      StringBuilder out = new StringBuilder();
-      diagnostics.stream()
-          .filter(Diagnostic::isError)
-          .forEach(d -> out.append(d.format()).append('\n'));
-      return out.toString();
-    }
-  }
+  public record Loaded(Optional<PolicyEngine> engine, List<Diagnostic> diagnostics) {}
 
   public static Loaded load(Path file) {
     PolicyLoader.Result read = PolicyLoader.read(file);
@@ -46,5 +35,28 @@ public final class PolicyFiles {
     // each list is in file order already; this interleaves the loader's and the compiler's
     all.sort(Diagnostic.FILE_ORDER);
     return new Loaded(engine, List.copyOf(all));
+  }
+
+  /**
+   * The engine for a command that needs a valid policy ({@code explain}, {@code test}); for an
+   * invalid file, prints its errors and "gatehouse COMMAND: FILE is invalid" to {@code err} and
+   * returns empty.
+   */
+  public static Optional<PolicyEngine> engineOrReport(Path file, String command, PrintWriter err) {
+    Loaded loaded = load(file);
+    if (loaded.engine().isEmpty()) {
+      StringBuilder errors = new StringBuilder();
+      loaded.diagnostics().stream()
+          .filter(Diagnostic::isError)
+          .forEach(d -> errors.append(d.format()).append('\n'));
+      err.print(errors);
+      err.println(
+          "gatehouse "
+              + command
+              + ": "
+              + file
+              + " is invalid; fix the errors above (gatehouse check)");
+    }
+    return loaded.engine();
   }
 }

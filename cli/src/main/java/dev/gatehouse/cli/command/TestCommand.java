@@ -15,6 +15,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -49,11 +50,8 @@ public final class TestCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    PolicyFiles.Loaded loaded = PolicyFiles.load(policy);
-    if (loaded.engine().isEmpty()) {
-      err.print(loaded.errorText());
-      err.println(
-          "gatehouse test: " + policy + " is invalid; fix the errors above (gatehouse check)");
+    Optional<PolicyEngine> engine = PolicyFiles.engineOrReport(policy, "test", err);
+    if (engine.isEmpty()) {
       return 2;
     }
     List<TestCase> all;
@@ -64,11 +62,10 @@ public final class TestCommand implements Callable<Integer> {
       err.println("gatehouse test: " + cases + " is invalid");
       return 2;
     }
-    PolicyEngine engine = loaded.engine().get();
     int passed = 0;
     int failed = 0;
     for (TestCase c : all) {
-      if (run(engine, c, out)) {
+      if (run(engine.get(), c, out)) {
         passed++;
       } else {
         failed++;
