@@ -47,8 +47,6 @@ public final class PolicyLoader {
     String source = file.toString();
     try {
       return PolicyReader.read(readBounded(file), source);
-    } catch (TooLargeException e) {
-      return new Result(Optional.empty(), List.of(YamlReader.tooLarge(source, e.size)));
     } catch (IOException e) {
       return new Result(Optional.empty(), List.of(unreadable(source, e)));
     }
@@ -83,7 +81,11 @@ public final class PolicyLoader {
     }
   }
 
+  /** Why {@link #readBounded} failed: the file is too large, or it cannot be read. */
   static Diagnostic unreadable(String source, IOException e) {
+    if (e instanceof TooLargeException tooLarge) {
+      return YamlReader.tooLarge(source, tooLarge.size);
+    }
     String why =
         e instanceof NoSuchFileException
             ? "no such file"

@@ -33,8 +33,6 @@ public final class TestCasesLoader {
     byte[] bytes;
     try {
       bytes = PolicyLoader.readBounded(file);
-    } catch (PolicyLoader.TooLargeException e) {
-      throw new ConfigException(YamlReader.tooLarge(source, e.size));
     } catch (IOException e) {
       throw new ConfigException(PolicyLoader.unreadable(source, e));
     }
