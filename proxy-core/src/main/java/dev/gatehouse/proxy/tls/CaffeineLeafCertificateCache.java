@@ -98,7 +98,7 @@ final class CaffeineLeafCertificateCache implements LeafCertificateCache {
   }
 
   static SslContext serverContext(LeafCertificate leaf) throws SSLException {
-    return SslContextBuilder.forServer(leaf.privateKey(), leaf.certificate())
+    return SslContextBuilder.forServer(new LeafKeyManager(leaf))
         .sslProvider(SslProvider.JDK)
         .protocols("TLSv1.3", "TLSv1.2")
         .applicationProtocolConfig(ALPN_HTTP_1_1)
