@@ -1,5 +1,7 @@
 package dev.gatehouse.cli;
 
+import dev.gatehouse.cli.command.CaCommand;
+import dev.gatehouse.cli.command.EnvCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -9,7 +11,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "gatehouse 0.1.0",
     description = "Egress policy proxy for sandboxed agents.",
-    subcommands = {CommandLine.HelpCommand.class})
+    subcommands = {CommandLine.HelpCommand.class, CaCommand.class, EnvCommand.class})
 public final class Main implements Runnable {
 
   public static void main(String[] args) {

@@ -224,6 +224,16 @@ public final class CertificateAuthority {
 
   /** SHA-256 of the DER certificate, as {@code openssl x509 -fingerprint -sha256} prints it. */
   public String sha256Fingerprint() {
+    return sha256Fingerprint(certificate);
+  }
+
+  /** The first certificate of a PEM file, without its key ({@code ca show}, {@code ca export}). */
+  public static X509Certificate readCertificate(Path certFile) throws CaException {
+    return Pem.readCertificates(certFile).get(0);
+  }
+
+  /** {@code AA:BB:...}, as {@code openssl x509 -fingerprint -sha256} prints it. */
+  public static String sha256Fingerprint(X509Certificate certificate) {
     try {
       byte[] digest = MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded());
       return HexFormat.ofDelimiter(":").withUpperCase().formatHex(digest);

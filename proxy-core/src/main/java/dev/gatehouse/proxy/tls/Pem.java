@@ -157,9 +157,13 @@ final class Pem {
    */
   static void write(Path file, String text, Set<PosixFilePermission> permissions, boolean replace)
       throws IOException {
+    write(file, text.getBytes(StandardCharsets.US_ASCII), permissions, replace);
+  }
+
+  static void write(Path file, byte[] bytes, Set<PosixFilePermission> permissions, boolean replace)
+      throws IOException {
     Path dir = file.toAbsolutePath().getParent();
     createDirectories(dir);
-    byte[] bytes = text.getBytes(StandardCharsets.US_ASCII);
     boolean posix = isPosix(dir);
     FileAttribute<?>[] attrs =
         posix
