@@ -53,6 +53,14 @@ public final class UpstreamPool implements AutoCloseable {
     this.idleNanos = Math.min(idleTimeout.toNanos(), TimeUnit.MINUTES.toNanos(1));
   }
 
+  public Transport transport() {
+    return transport;
+  }
+
+  public int connectTimeoutMillis() {
+    return connectTimeoutMillis;
+  }
+
   /**
    * An idle connection to {@code address} from this loop's pool, or a new one (connected and, for
    * TLS, handshaken). Call on {@code loop}.
