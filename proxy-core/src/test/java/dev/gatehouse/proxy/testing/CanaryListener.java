@@ -25,15 +25,18 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /**
  * Listeners that must never see a connection: one port, bound on 127.0.0.2, [::1] and 127.0.0.1.
  * Test policies allow only 127.0.0.1/32, so a proxy that connects to 127.0.0.2 or ::1 (in any
- * spelling) has bypassed its address checks. The 127.0.0.1 listener catches {@code 0.0.0.0},
- * which Linux connects to 127.0.0.1 and which {@code allow_cidrs: [127.0.0.1/32]} must not open.
+ * spelling) has bypassed its address checks. The 127.0.0.1 listener catches {@code 0.0.0.0}, which
+ * Linux connects to 127.0.0.1 and which {@code allow_cidrs: [127.0.0.1/32]} must not open.
  *
  * <p>Every accepted connection is recorded and closed at once. After each test the extension fails
- * the test if any connection arrived ({@link #assertNoConnections()} checks on demand). Fresh
- * ports per test when registered as an instance field.
+ * the test if any connection arrived ({@link #assertNoConnections()} checks on demand). Fresh ports
+ * per test when registered as an instance field.
  */
 public final class CanaryListener
-    implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback,
+    implements BeforeAllCallback,
+        AfterAllCallback,
+        BeforeEachCallback,
+        AfterEachCallback,
         AutoCloseable {
 
   private static final int BIND_ATTEMPTS = 20;
@@ -144,7 +147,8 @@ public final class CanaryListener
 
   public void assertNoConnections() {
     if (!hits.isEmpty()) {
-      throw new AssertionError("a canary listener was connected to (address checks bypassed): " + hits);
+      throw new AssertionError(
+          "a canary listener was connected to (address checks bypassed): " + hits);
     }
   }
 

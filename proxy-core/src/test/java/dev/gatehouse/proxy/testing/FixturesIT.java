@@ -76,7 +76,8 @@ class FixturesIT {
     upstream.mode(UpstreamServer.Mode.SLOW);
     try (RawClient c = RawClient.connect(upstream.address(), Duration.ofMillis(300))) {
       c.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n");
-      assertThatThrownBy(c::readResponse).hasRootCauseInstanceOf(java.net.SocketTimeoutException.class);
+      assertThatThrownBy(c::readResponse)
+          .hasRootCauseInstanceOf(java.net.SocketTimeoutException.class);
       upstream.releaseSlow();
       c.socket().setSoTimeout(5000);
       assertThat(c.readResponse().status()).isEqualTo(200);
@@ -103,9 +104,14 @@ class FixturesIT {
     ClientProcess.Result r =
         ClientProcess.run(
             List.of(
-                "curl", "-sS", "--max-time", "10",
-                "--cacert", tlsUpstream.caPem().toString(),
-                "--resolve", "origin.test:" + tlsUpstream.port() + ":127.0.0.1",
+                "curl",
+                "-sS",
+                "--max-time",
+                "10",
+                "--cacert",
+                tlsUpstream.caPem().toString(),
+                "--resolve",
+                "origin.test:" + tlsUpstream.port() + ":127.0.0.1",
                 "https://origin.test:" + tlsUpstream.port() + "/echo"),
             Map.of(),
             null,
@@ -153,7 +159,9 @@ class FixturesIT {
   @Test
   void canary_recordsEveryAddress() throws Exception {
     List<String> targets =
-        canary.hasIpv6() ? List.of("127.0.0.2", "127.0.0.1", "::1") : List.of("127.0.0.2", "127.0.0.1");
+        canary.hasIpv6()
+            ? List.of("127.0.0.2", "127.0.0.1", "::1")
+            : List.of("127.0.0.2", "127.0.0.1");
     for (String host : targets) {
       try (Socket s = new Socket()) {
         s.connect(new InetSocketAddress(InetAddress.getByName(host), canary.port()), 2000);

@@ -141,9 +141,39 @@ public final class RawClient implements AutoCloseable {
     }
   }
 
-  /** True when the proxy closed after the last response (checked without waiting long). */
+  /** True when the proxy closed after the last response (waits at most 2 s). */
   public boolean isClosedByPeer() {
     return awaitClosed(Duration.ofSeconds(2));
+  }
+
+  /**
+   * True when the peer has closed (EOF or reset) within {@code timeout}; false when bytes arrive
+   * (they stay readable) or the connection is still open at the deadline.
+   */
+  public boolean isClosedByPeerWithin(Duration timeout) {
+    try {
+      int previous = socket.getSoTimeout();
+      socket.setSoTimeout((int) Math.max(1, timeout.toMillis()));
+      try {
+        in.mark(1);
+        int b = in.read();
+        if (b < 0) {
+          return true;
+        }
+        in.reset();
+        return false;
+      } catch (SocketTimeoutException e) {
+        return false;
+      } catch (SocketException e) {
+        return true;
+      } finally {
+        if (!socket.isClosed()) {
+          socket.setSoTimeout(previous);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   public Socket socket() {
@@ -168,7 +198,8 @@ public final class RawClient implements AutoCloseable {
       }
       if (b == '\n') {
         byte[] bytes = line.toByteArray();
-        int len = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
+        int len =
+            bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
         return new String(bytes, 0, len, StandardCharsets.ISO_8859_1);
       }
       line.write(b);

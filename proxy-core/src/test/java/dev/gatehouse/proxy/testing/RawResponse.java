@@ -6,7 +6,11 @@ import java.util.Map;
 
 /** One HTTP response as read off the wire by {@link RawClient}. */
 public record RawResponse(
-    String version, int status, String reason, List<Map.Entry<String, String>> headers, byte[] body) {
+    String version,
+    int status,
+    String reason,
+    List<Map.Entry<String, String>> headers,
+    byte[] body) {
 
   public RawResponse {
     headers = List.copyOf(headers);

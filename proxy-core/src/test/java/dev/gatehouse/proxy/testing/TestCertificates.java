@@ -38,13 +38,13 @@ import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
- * A throw-away CA and a leaf certificate for a set of DNS names, made at test time for the TLS
- * mode of {@link UpstreamServer}. Clients trust {@link #caPem()} ({@code curl --cacert},
- * {@code GIT_SSL_CAINFO}, Python's {@code cafile}) or {@link #clientContext()} (Java).
+ * A throw-away CA and a leaf certificate for a set of DNS names, made at test time for the TLS mode
+ * of {@link UpstreamServer}. Clients trust {@link #caPem()} ({@code curl --cacert}, {@code
+ * GIT_SSL_CAINFO}, Python's {@code cafile}) or {@link #clientContext()} (Java).
  *
- * <p>A CA plus a leaf rather than one self-signed leaf: OpenSSL, GnuTLS (Debian's git) and Java
- * all accept that chain, while a self-signed end-entity certificate as trust anchor is refused by
- * some of them.
+ * <p>A CA plus a leaf rather than one self-signed leaf: OpenSSL, GnuTLS (Debian's git) and Java all
+ * accept that chain, while a self-signed end-entity certificate as trust anchor is refused by some
+ * of them.
  */
 public final class TestCertificates {
   private final X509Certificate ca;
@@ -95,8 +95,7 @@ public final class TestCertificates {
               new X500Name("CN=" + dnsNames.get(0)),
               leafKeys.getPublic());
       leafBuilder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-      leafBuilder.addExtension(
-          Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
+      leafBuilder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
       leafBuilder.addExtension(
           Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
       leafBuilder.addExtension(

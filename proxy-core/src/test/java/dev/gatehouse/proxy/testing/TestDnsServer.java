@@ -45,11 +45,14 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  *
  * <p>Only loopback answers can be configured (127.0.0.0/8, ::1 and {@code ::ffff:127.x.y.z}): a
  * proxy that wrongly connects to an answer still sends nothing off this machine. Lifecycle as
- * {@link UpstreamServer}: static field per class (queries cleared before each test, mappings
- * kept), instance field per test.
+ * {@link UpstreamServer}: static field per class (queries cleared before each test, mappings kept),
+ * instance field per test.
  */
 public final class TestDnsServer
-    implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback,
+    implements BeforeAllCallback,
+        AfterAllCallback,
+        BeforeEachCallback,
+        AfterEachCallback,
         AutoCloseable {
 
   /** One question received: the name as asked (lower case, no trailing dot) and its type. */

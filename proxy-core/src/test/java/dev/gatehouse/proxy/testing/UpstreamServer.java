@@ -81,7 +81,10 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * Every response carries {@code X-Upstream: <name>} so a test can tell which origin answered.
  */
 public final class UpstreamServer
-    implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback,
+    implements BeforeAllCallback,
+        AfterAllCallback,
+        BeforeEachCallback,
+        AfterEachCallback,
         AutoCloseable {
 
   /** How the server answers requests outside {@code /slow} and {@code /reset}. */
@@ -444,7 +447,9 @@ public final class UpstreamServer
     } else if (path.startsWith("/echo")) {
       StringBuilder sb = new StringBuilder();
       sb.append(request.method().name()).append(' ').append(request.uri()).append('\n');
-      request.headers().forEach(h -> sb.append(h.getKey()).append(": ").append(h.getValue()).append('\n'));
+      request
+          .headers()
+          .forEach(h -> sb.append(h.getKey()).append(": ").append(h.getValue()).append('\n'));
       sb.append('\n');
       body = Unpooled.wrappedBuffer(text(sb.toString()), request.content().retain());
     } else if (path.startsWith("/bytes/")) {
