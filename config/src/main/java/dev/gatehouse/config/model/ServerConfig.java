@@ -79,7 +79,7 @@ public record ServerConfig(
             Optional.empty(),
             InterceptMode.AUTO),
         new Approvals(true, Duration.ofSeconds(60), Optional.empty()),
-        new Audit(Optional.empty(), 100L * 1024 * 1024, 10),
+        new Audit(Optional.empty(), 100_000_000L, 10),
         new Limits(16384, Duration.ofSeconds(10), Duration.ofSeconds(120), 512, 10_000));
   }
 }
