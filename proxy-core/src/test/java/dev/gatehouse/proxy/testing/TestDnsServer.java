@@ -172,10 +172,13 @@ public final class TestDnsServer
     return List.copyOf(queries);
   }
 
-  /** True when any question (any type) named {@code name} or a name below it. */
+  /**
+   * True when any question (any type) named {@code name}, a name below it, or {@code name} with a
+   * search domain appended.
+   */
   public boolean wasQueried(String name) {
-    String n = normalise(name);
-    return queries.stream().anyMatch(q -> q.name().equals(n) || q.name().endsWith("." + n));
+    String n = "." + normalise(name) + ".";
+    return queries.stream().anyMatch(q -> ("." + q.name() + ".").contains(n));
   }
 
   public void clearQueries() {
