@@ -121,6 +121,30 @@ class FixturesIT {
   }
 
   @Test
+  void gitDumbHttp_clonesFromTlsUpstreamDirectly(@TempDir Path dir) throws Exception {
+    assumeTrue(ClientProcess.available("git"), "git not installed");
+    GitFixture.createBareRepo(dir, dir.resolve("served"));
+    tlsUpstream.serveDirectory("/git/", dir.resolve("served"));
+    Map<String, String> env = GitFixture.env(dir);
+    env.put("GIT_SSL_CAINFO", tlsUpstream.caPem().toString());
+    ClientProcess.Result r =
+        ClientProcess.run(
+            List.of(
+                "git",
+                "-c",
+                "http.curloptResolve=git.test:" + tlsUpstream.port() + ":127.0.0.1",
+                "clone",
+                "-q",
+                "https://git.test:" + tlsUpstream.port() + "/git/repo.git",
+                dir.resolve("out").toString()),
+            env,
+            dir,
+            Duration.ofSeconds(30));
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    assertThat(Files.readString(dir.resolve("out/README.txt"))).isEqualTo(GitFixture.README);
+  }
+
+  @Test
   void dns_answersMappedNamesAndRecordsQueries() throws Exception {
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     try {
