@@ -21,6 +21,8 @@ import java.util.regex.Pattern;
 final class NodeReader {
   private static final Pattern DECIMAL = Pattern.compile("[+-]?(0|[1-9][0-9]{0,17})");
 
+  static final int MAX_DIAGNOSTICS = 200;
+
   private final List<Diagnostic> diagnostics;
 
   NodeReader(List<Diagnostic> initial) {
@@ -29,6 +31,26 @@ final class NodeReader {
 
   List<Diagnostic> diagnostics() {
     return List.copyOf(diagnostics);
+  }
+
+  /**
+   * Diagnostics in file order (line, then column), as a reader of the file meets them, at most
+   * {@link #MAX_DIAGNOSTICS} of them (a generated file can hold thousands of the same mistake).
+   */
+  List<Diagnostic> sortedDiagnostics() {
+    List<Diagnostic> sorted = new ArrayList<>(diagnostics);
+    sorted.sort(
+        java.util.Comparator.comparingInt((Diagnostic d) -> d.location().line())
+            .thenComparingInt(d -> d.location().column()));
+    if (sorted.size() > MAX_DIAGNOSTICS) {
+      Diagnostic next = sorted.get(MAX_DIAGNOSTICS);
+      int more = sorted.size() - MAX_DIAGNOSTICS;
+      sorted = new ArrayList<>(sorted.subList(0, MAX_DIAGNOSTICS));
+      sorted.add(
+          Diagnostic.error(
+              next.location(), "", more + " more problems not shown (fix the ones above first)"));
+    }
+    return List.copyOf(sorted);
   }
 
   boolean hasErrors() {
@@ -69,14 +91,13 @@ final class NodeReader {
       String suggestion = Suggestions.hint(entry.name(), known);
       String text =
           "unknown key '"
-              + entry.name()
+              + KeyPaths.shown(entry.name())
               + "'"
               + (suggestion.isEmpty()
                   ? "; expected one of: " + String.join(", ", known)
                   : suggestion);
       diagnostics.add(
-          KeyPaths.error(
-              entry.key().location(), path, KeyPaths.child(path, entry.name()), text));
+          KeyPaths.error(entry.key().location(), path, KeyPaths.child(path, entry.name()), text));
     }
     return Optional.of(fields);
   }
@@ -140,7 +161,7 @@ final class NodeReader {
           path,
           expected
               + ", got '"
-              + scalar.text()
+              + KeyPaths.shown(scalar.text())
               + "'"
               + Suggestions.hint(scalar.text(), choices.keySet()));
       return Optional.empty();
@@ -152,8 +173,11 @@ final class NodeReader {
   /** The items of a list; empty after reporting a non-list or (unless allowed) an empty list. */
   Optional<List<YamlNode>> list(YamlNode node, String path, String what, boolean allowEmpty) {
     if (!(node instanceof YamlSequence sequence)) {
-      String example = node instanceof YamlScalar s && !s.isNull() ? ", e.g. [" + s.text() + "]" : "";
-      error(node, path, "expected a list of " + what + example + ", got " + node.describe());
+      String fix =
+          node instanceof YamlScalar s && !s.isNull()
+              ? " (write it as a list: [" + KeyPaths.shown(s.text()) + "])"
+              : "";
+      error(node, path, "expected a list of " + what + ", got " + node.describe() + fix);
       return Optional.empty();
     }
     if (sequence.items().isEmpty() && !allowEmpty) {

@@ -16,10 +16,11 @@ public final class PolicyLoader {
 
   /**
    * What reading a file gave: the model when the YAML was readable enough to build one (unknown
-   * keys and bad values skipped, so {@code check} can also report what the engine finds), and
-   * every error and warning found.
+   * keys and bad values skipped, so {@code check} can also report what the engine finds), and every
+   * error and warning found.
    */
-  public record Result(java.util.Optional<PolicyModel> model, java.util.List<Diagnostic> diagnostics) {
+  public record Result(
+      java.util.Optional<PolicyModel> model, java.util.List<Diagnostic> diagnostics) {
     public Result {
       diagnostics = java.util.List.copyOf(diagnostics);
     }

@@ -31,8 +31,9 @@ import java.util.regex.Pattern;
 
 /**
  * Builds a {@link PolicyModel} from a policy file's tree (SPEC §2), checking what can be checked
- * without compiling: keys, types, one action per rule, ports, methods, paths, unique rule ids, agent
- * identity. Host patterns and CIDRs are kept as written, with locations, for the policy engine.
+ * without compiling: keys, types, one action per rule, ports, methods, paths, unique rule ids,
+ * agent identity. Host patterns and CIDRs are kept as written, with locations, for the policy
+ * engine.
  */
 final class PolicyReader {
   static final List<String> TOP_KEYS =
@@ -51,8 +52,10 @@ final class PolicyReader {
       choices(AnonymousPolicy.values(), a -> a.name().toLowerCase(Locale.ROOT));
 
   private static final Pattern RULE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}");
+
   /** RFC 9110 §5.6.2 token. */
   private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
+
   private static final Pattern PORT_RANGE = Pattern.compile("([0-9]{1,9})\\s*-\\s*([0-9]{1,9})");
   private static final Pattern PORT = Pattern.compile("[0-9]{1,9}");
   private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-fA-F]{64}");
@@ -61,6 +64,7 @@ final class PolicyReader {
 
   private final String source;
   private final NodeReader in;
+
   /** Rule ids seen so far (top-level, then each agent's) and where. */
   private final Map<String, Location> ids = new HashMap<>();
 
@@ -76,7 +80,7 @@ final class PolicyReader {
       if (!in.hasErrors()) {
         in.error(new Location(source, 1, 1), "", "empty file: a policy starts with 'version: 1'");
       }
-      return new PolicyLoader.Result(Optional.empty(), in.diagnostics());
+      return new PolicyLoader.Result(Optional.empty(), in.sortedDiagnostics());
     }
     YamlNode root = parsed.root().get();
     if (!(root instanceof YamlMapping)) {
@@ -87,10 +91,10 @@ final class PolicyReader {
               + String.join(", ", TOP_KEYS)
               + "), got "
               + root.describe());
-      return new PolicyLoader.Result(Optional.empty(), in.diagnostics());
+      return new PolicyLoader.Result(Optional.empty(), in.sortedDiagnostics());
     }
     PolicyModel model = new PolicyReader(source, in).policy((YamlMapping) root, version(bytes));
-    return new PolicyLoader.Result(Optional.of(model), in.diagnostics());
+    return new PolicyLoader.Result(Optional.of(model), in.sortedDiagnostics());
   }
 
   /** The first 12 hex digits of the SHA-256 of the file's bytes. */
@@ -116,8 +120,13 @@ final class PolicyReader {
       in.error(root, "", "missing required key 'version' (expected 'version: 1')");
     } else {
       YamlNode node = versionEntry.value();
-      if (!(node instanceof YamlScalar s && s.kind() == YamlScalar.Kind.INT && s.text().equals("1"))) {
-        String got = node instanceof YamlScalar s && !s.isNull() ? "'" + s.text() + "'" : node.describe();
+      if (!(node instanceof YamlScalar s
+          && s.kind() == YamlScalar.Kind.INT
+          && s.text().equals("1"))) {
+        String got =
+            node instanceof YamlScalar s && !s.isNull()
+                ? "'" + KeyPaths.shown(s.text()) + "'"
+                : node.describe();
         in.error(node, "version", "unsupported version " + got + " (expected 'version: 1')");
       }
     }
@@ -199,7 +208,8 @@ final class PolicyReader {
 
   /** One rule, or empty when it has no usable action (the errors say why). */
   private Optional<RuleModel> rule(YamlNode node, String path) {
-    Optional<Map<String, YamlMapping.Entry>> maybeFields = in.fields(node, path, RULE_KEYS, "a rule");
+    Optional<Map<String, YamlMapping.Entry>> maybeFields =
+        in.fields(node, path, RULE_KEYS, "a rule");
     if (maybeFields.isEmpty()) {
       return Optional.empty();
     }
@@ -266,7 +276,15 @@ final class PolicyReader {
     }
     return Optional.of(
         new RuleModel(
-            ruleId.id(), ruleId.generated(), action, targets, ports, methods, paths, comment, node.location()));
+            ruleId.id(),
+            ruleId.generated(),
+            action,
+            targets,
+            ports,
+            methods,
+            paths,
+            comment,
+            node.location()));
   }
 
   private static <T> Optional<List<T>> nonEmpty(List<T> values) {
@@ -312,7 +330,7 @@ final class PolicyReader {
           entry.value(),
           idPath,
           "rule id '"
-              + value
+              + KeyPaths.shown(value)
               + "' may use only letters, digits and . _ - : / (up to 128 characters, starting"
               + " with a letter or digit)");
       return generated;
@@ -327,23 +345,27 @@ final class PolicyReader {
       in.error(
           id.location(),
           path,
-          (generated ? "generated rule id '" : "duplicate rule id '")
-              + id.value()
-              + "' (first defined at "
-              + first
-              + ")");
+          generated
+              ? "generated rule id '"
+                  + id.value()
+                  + "' clashes with the id at "
+                  + first
+                  + "; give this rule an id"
+              : "duplicate rule id '" + id.value() + "' (first defined at " + first + ")");
     }
   }
 
   private List<Located<PortRange>> ports(YamlNode node, String path) {
     List<Located<PortRange>> ports = new ArrayList<>();
-    Optional<List<YamlNode>> items = in.list(node, path, "ports (e.g. [443] or [\"8000-8100\"])", false);
+    Optional<List<YamlNode>> items =
+        in.list(node, path, "ports (e.g. [443] or [\"8000-8100\"])", false);
     if (items.isEmpty()) {
       return ports;
     }
     for (int i = 0; i < items.get().size(); i++) {
       YamlNode item = items.get().get(i);
-      port(item, KeyPaths.index(path, i)).ifPresent(r -> ports.add(new Located<>(r, item.location())));
+      port(item, KeyPaths.index(path, i))
+          .ifPresent(r -> ports.add(new Located<>(r, item.location())));
     }
     return ports;
   }
@@ -368,7 +390,10 @@ final class PolicyReader {
       int to = Integer.parseInt(range.group(2));
       for (int port : new int[] {from, to}) {
         if (port < 1 || port > 65535) {
-          in.error(item, path, "port " + port + " out of range (1-65535) in range '" + text + "'");
+          in.error(
+              item,
+              path,
+              "port " + port + " out of range (1-65535) in range '" + KeyPaths.shown(text) + "'");
           return Optional.empty();
         }
       }
@@ -390,19 +415,23 @@ final class PolicyReader {
 
   private List<Located<String>> methods(YamlNode node, String path) {
     List<Located<String>> methods = new ArrayList<>();
-    List<Located<String>> raw = in.strings(node, path, "HTTP methods (e.g. [GET, HEAD])", false).orElse(List.of());
+    List<Located<String>> raw =
+        in.strings(node, path, "HTTP methods (e.g. [GET, HEAD])", false).orElse(List.of());
     for (int i = 0; i < raw.size(); i++) {
       Located<String> method = raw.get(i);
       String itemPath = KeyPaths.index(path, i);
       String value = method.value();
       if (!TOKEN.matcher(value).matches()) {
-        in.error(method.location(), itemPath, "'" + value + "' is not an HTTP method (e.g. GET, POST)");
+        in.error(
+            method.location(),
+            itemPath,
+            "'" + KeyPaths.shown(value) + "' is not an HTTP method (e.g. GET, POST)");
       } else if (!value.equals(value.toUpperCase(Locale.ROOT))) {
         in.error(
             method.location(),
             itemPath,
             "method '"
-                + value
+                + KeyPaths.shown(value)
                 + "' must be upper case (did you mean '"
                 + value.toUpperCase(Locale.ROOT)
                 + "'?)");
@@ -415,7 +444,8 @@ final class PolicyReader {
 
   private List<Located<String>> paths(YamlNode node, String path) {
     List<Located<String>> paths = new ArrayList<>();
-    List<Located<String>> raw = in.strings(node, path, "path globs (e.g. [\"/v1/**\"])", false).orElse(List.of());
+    List<Located<String>> raw =
+        in.strings(node, path, "path globs (e.g. [\"/v1/**\"])", false).orElse(List.of());
     for (int i = 0; i < raw.size(); i++) {
       Located<String> glob = raw.get(i);
       String itemPath = KeyPaths.index(path, i);
@@ -424,9 +454,16 @@ final class PolicyReader {
         in.error(
             glob.location(),
             itemPath,
-            "path '" + value + "' must start with '/' (did you mean '/" + value + "'?)");
+            "path '"
+                + KeyPaths.shown(value)
+                + "' must start with '/' (did you mean '/"
+                + KeyPaths.shown(value)
+                + "'?)");
       } else if (value.chars().anyMatch(c -> c <= 0x20 || c == 0x7f)) {
-        in.error(glob.location(), itemPath, "path '" + value.strip() + "' contains a space or control character");
+        in.error(
+            glob.location(),
+            itemPath,
+            "path '" + KeyPaths.shown(value) + "' contains a space or control character");
       } else {
         paths.add(glob);
       }
@@ -452,22 +489,19 @@ final class PolicyReader {
   private Optional<AgentModel> agent(YamlMapping.Entry entry) {
     String name = entry.name();
     String path = KeyPaths.child("agents", name);
-    boolean ok = true;
     if (name.equals("anonymous")) {
       in.error(
           entry.key().location(),
           path,
           "agent name 'anonymous' is reserved (clients without credentials; see 'anonymous:')");
-      ok = false;
     } else if (!AGENT_NAME.matcher(name).matches()) {
       in.error(
           entry.key().location(),
           path,
           "agent name '"
-              + name
+              + KeyPaths.shown(name)
               + "' may use only letters, digits and . _ @ + - (up to 64 characters; it is the"
               + " proxy user name, so no ':' or spaces)");
-      ok = false;
     }
     Optional<Map<String, YamlMapping.Entry>> maybeFields =
         in.fields(entry.value(), path, AGENT_KEYS, "an agent");
@@ -494,28 +528,23 @@ final class PolicyReader {
                   + " 'printf %s \"$TOKEN\" | sha256sum'); got "
                   + value.get().value().length()
                   + " characters");
-          ok = false;
         }
-      } else {
-        ok = false;
       }
     }
     Optional<String> tokenEnv = Optional.empty();
     YamlMapping.Entry env = fields.get("token_env");
     if (env != null) {
       String envPath = KeyPaths.child(path, "token_env");
-      Optional<Located<String>> value = in.string(env.value(), envPath, "an environment variable name");
+      Optional<Located<String>> value =
+          in.string(env.value(), envPath, "an environment variable name");
       if (value.isPresent() && ENV_NAME.matcher(value.get().value()).matches()) {
         tokenEnv = Optional.of(value.get().value());
-      } else {
-        if (value.isPresent()) {
-          in.error(
-              env.value(),
-              envPath,
-              "token_env must name an environment variable (letters, digits and _, not starting"
-                  + " with a digit), e.g. CI_PROXY_TOKEN");
-        }
-        ok = false;
+      } else if (value.isPresent()) {
+        in.error(
+            env.value(),
+            envPath,
+            "token_env must name an environment variable (letters, digits and _, not starting"
+                + " with a digit), e.g. CI_PROXY_TOKEN");
       }
     }
     if (sha != null && env != null) {
@@ -523,7 +552,6 @@ final class PolicyReader {
           env.key().location(),
           path,
           "token_sha256 and token_env are mutually exclusive: keep one");
-      ok = false;
     }
     List<Located<String>> sourceCidrs = List.of();
     YamlMapping.Entry cidrs = fields.get("source_cidrs");
@@ -531,14 +559,10 @@ final class PolicyReader {
       Optional<List<Located<String>>> value =
           in.strings(cidrs.value(), KeyPaths.child(path, "source_cidrs"), "CIDRs", false);
       sourceCidrs = value.orElse(List.of());
-      ok &= value.isPresent();
     }
     if (sha == null && env == null && cidrs == null) {
       in.error(
-          location,
-          path,
-          "an agent needs token_sha256, token_env or source_cidrs to identify it");
-      ok = false;
+          location, path, "an agent needs token_sha256, token_env or source_cidrs to identify it");
     }
     Optional<Mode> mode = Optional.empty();
     if (fields.containsKey("mode")) {
@@ -546,15 +570,16 @@ final class PolicyReader {
     }
     Optional<Action> defaultAction = Optional.empty();
     if (fields.containsKey("default")) {
-      defaultAction = in.choice(fields.get("default").value(), KeyPaths.child(path, "default"), ACTIONS);
+      defaultAction =
+          in.choice(fields.get("default").value(), KeyPaths.child(path, "default"), ACTIONS);
     }
     List<RuleModel> rules = List.of();
     if (fields.containsKey("rules")) {
       rules = rules(fields.get("rules").value(), KeyPaths.child(path, "rules"));
     }
-    if (!ok) {
-      return Optional.empty(); // an agent that cannot be identified must not reach the engine
-    }
+    // An agent whose identity is wrong is still returned (without the bad values) so that
+    // `check` can run the engine over its rules too; the errors already refuse the file, and
+    // load()/parse() never hand out a model with errors.
     return Optional.of(
         new AgentModel(
             new Located<>(name, location),
@@ -567,7 +592,8 @@ final class PolicyReader {
             location));
   }
 
-  private static <E> Map<String, E> choices(E[] values, java.util.function.Function<E, String> name) {
+  private static <E> Map<String, E> choices(
+      E[] values, java.util.function.Function<E, String> name) {
     Map<String, E> map = new LinkedHashMap<>();
     for (E value : values) {
       map.put(name.apply(value), value);

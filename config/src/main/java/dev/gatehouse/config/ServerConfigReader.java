@@ -17,10 +17,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Builds a {@link ServerConfig} from {@code gatehouse.yaml}'s tree (SPEC §9). Every key is
- * optional and falls back to {@link ServerConfig#defaults()}; unknown keys and bad values are
- * located errors. Relative paths resolve against the config file's folder, {@code ~/} against the
- * user's home.
+ * Builds a {@link ServerConfig} from {@code gatehouse.yaml}'s tree (SPEC §9). Every key is optional
+ * and falls back to {@link ServerConfig#defaults()}; unknown keys and bad values are located
+ * errors. Relative paths resolve against the config file's folder, {@code ~/} against the user's
+ * home.
  */
 final class ServerConfigReader {
   static final List<String> TOP_KEYS =
@@ -63,16 +63,16 @@ final class ServerConfigReader {
       // An empty file is a valid config: every key is optional.
       return new ServerConfigLoader.Result(
           in.hasErrors() ? Optional.empty() : Optional.of(ServerConfig.defaults()),
-          in.diagnostics());
+          in.sortedDiagnostics());
     }
     Optional<Map<String, YamlMapping.Entry>> fields =
         in.fields(parsed.root().get(), "", TOP_KEYS, "a server configuration");
     if (fields.isEmpty()) {
-      return new ServerConfigLoader.Result(Optional.empty(), in.diagnostics());
+      return new ServerConfigLoader.Result(Optional.empty(), in.sortedDiagnostics());
     }
     ServerConfig config = new ServerConfigReader(in, baseDir, home).config(fields.get());
     return new ServerConfigLoader.Result(
-        in.hasErrors() ? Optional.empty() : Optional.of(config), in.diagnostics());
+        in.hasErrors() ? Optional.empty() : Optional.of(config), in.sortedDiagnostics());
   }
 
   private ServerConfig config(Map<String, YamlMapping.Entry> top) {
@@ -114,14 +114,20 @@ final class ServerConfigReader {
                     .orElse(d.approvals().enabled())
                 : d.approvals().enabled(),
             duration(f.get("timeout"), "approvals.timeout", d.approvals().timeout()),
-            optionalPath(f.get("grants_file"), "approvals.grants_file", d.approvals().grantsFile()));
+            optionalPath(
+                f.get("grants_file"), "approvals.grants_file", d.approvals().grantsFile()));
 
     f = section(top, "audit", AUDIT_KEYS);
     ServerConfig.Audit audit =
         new ServerConfig.Audit(
             optionalPath(f.get("file"), "audit.file", d.audit().file()),
-            size(f.get("max_size"), "audit.max_size", d.audit().maxSizeBytes(), Long.MAX_VALUE),
-            integer(f.get("keep"), "audit.keep", d.audit().keep(), 0, 10_000));
+            size(
+                f.get("max_size"),
+                "audit.max_size",
+                d.audit().maxSizeBytes(),
+                1024,
+                Long.MAX_VALUE),
+            integer(f.get("keep"), "audit.keep", d.audit().keep(), 0, 1000));
 
     f = section(top, "limits", LIMITS_KEYS);
     ServerConfig.Limits l = d.limits();
@@ -132,7 +138,8 @@ final class ServerConfigReader {
                     f.get("max_header_bytes"),
                     "limits.max_header_bytes",
                     l.maxHeaderBytes(),
-                    64L * 1024 * 1024),
+                    1024,
+                    1024L * 1024),
             duration(f.get("connect_timeout"), "limits.connect_timeout", l.connectTimeout()),
             duration(f.get("idle_timeout"), "limits.idle_timeout", l.idleTimeout()),
             integer(
@@ -142,7 +149,11 @@ final class ServerConfigReader {
                 1,
                 10_000_000),
             integer(
-                f.get("max_connections"), "limits.max_connections", l.maxConnections(), 1, 10_000_000));
+                f.get("max_connections"),
+                "limits.max_connections",
+                l.maxConnections(),
+                1,
+                10_000_000));
 
     return new ServerConfig(listen, admin, policy, dns, tls, approvals, audit, limits);
   }
@@ -171,7 +182,7 @@ final class ServerConfigReader {
                         path,
                         "expected an address like 127.0.0.1:3128 or [::1]:3128 (port 0-65535),"
                             + " got '"
-                            + s.value()
+                            + KeyPaths.shown(s.value())
                             + "'");
                   }
                   return parsed;
@@ -191,15 +202,17 @@ final class ServerConfigReader {
     List<HostPort> servers = new ArrayList<>();
     for (int i = 0; i < items.get().size(); i++) {
       var item = items.get().get(i);
-      Optional<HostPort> server = Values.hostPort(item.value(), 53, 1);
+      Optional<HostPort> server =
+          Values.hostPort(item.value(), 53, 1).filter(h -> Values.isIpLiteral(h.host()));
       if (server.isPresent()) {
         servers.add(server.get());
       } else {
         in.error(
             item.location(),
             KeyPaths.index(path, i),
-            "expected a DNS server like 127.0.0.1:5353, [::1]:53 or 127.0.0.1 (port 53), got '"
-                + item.value()
+            "expected a DNS server IP address like 127.0.0.1:5353, [::1]:53 or 127.0.0.1 (port 53),"
+                + " got '"
+                + KeyPaths.shown(item.value())
                 + "'");
       }
     }
@@ -231,7 +244,10 @@ final class ServerConfigReader {
     Optional<Duration> value =
         node instanceof YamlScalar s && !s.isNull() ? Values.duration(s.text()) : Optional.empty();
     if (value.isEmpty()) {
-      String got = node instanceof YamlScalar s && !s.isNull() ? "'" + s.text() + "'" : node.describe();
+      String got =
+          node instanceof YamlScalar s && !s.isNull()
+              ? "'" + KeyPaths.shown(s.text()) + "'"
+              : node.describe();
       String hint =
           node instanceof YamlScalar s && s.kind() == YamlScalar.Kind.INT
               ? " (a unit is required: did you mean '" + s.text() + "s'?)"
@@ -246,7 +262,7 @@ final class ServerConfigReader {
     return value.get();
   }
 
-  private long size(YamlMapping.Entry entry, String path, long fallback, long max) {
+  private long size(YamlMapping.Entry entry, String path, long fallback, long min, long max) {
     if (entry == null) {
       return fallback;
     }
@@ -254,12 +270,20 @@ final class ServerConfigReader {
     Optional<Long> value =
         node instanceof YamlScalar s && !s.isNull() ? Values.size(s.text()) : Optional.empty();
     if (value.isEmpty()) {
-      String got = node instanceof YamlScalar s && !s.isNull() ? "'" + s.text() + "'" : node.describe();
+      String got =
+          node instanceof YamlScalar s && !s.isNull()
+              ? "'" + KeyPaths.shown(s.text()) + "'"
+              : node.describe();
       in.error(node, path, "expected " + Values.SIZE_HINT + ", got " + got);
       return fallback;
     }
-    if (value.get() < 1 || value.get() > max) {
-      in.error(node, path, "size " + value.get() + " bytes out of range (1-" + max + ")");
+    if (value.get() < min || value.get() > max) {
+      in.error(
+          node,
+          path,
+          value.get() < min
+              ? "size " + value.get() + " bytes is below the minimum of " + min + " bytes"
+              : "size " + value.get() + " bytes is above the maximum of " + max + " bytes");
       return fallback;
     }
     return value.get();
@@ -282,7 +306,8 @@ final class ServerConfigReader {
         .orElse(fallback);
   }
 
-  private Optional<Path> optionalPath(YamlMapping.Entry entry, String path, Optional<Path> fallback) {
+  private Optional<Path> optionalPath(
+      YamlMapping.Entry entry, String path, Optional<Path> fallback) {
     if (entry == null) {
       return fallback;
     }
@@ -306,7 +331,7 @@ final class ServerConfigReader {
       }
       return Optional.of(p.normalize());
     } catch (InvalidPathException e) {
-      in.error(node, path, "not a valid file path: '" + text + "'");
+      in.error(node, path, "not a valid file path: '" + KeyPaths.shown(text) + "'");
       return Optional.empty();
     }
   }

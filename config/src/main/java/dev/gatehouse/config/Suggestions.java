@@ -4,7 +4,11 @@ import java.util.Collection;
 import java.util.Locale;
 import java.util.Optional;
 
-/** "did you mean ...?" for unknown keys and values: edit distance at most 2, or a prefix. */
+/**
+ * "did you mean ...?" for unknown keys and values: a candidate within edit distance 2 (1 for words
+ * shorter than 6 characters, where 2 edits turn {@code hosts} into {@code ports}), or one that is a
+ * prefix of the other ({@code method}/{@code methods}, {@code reporting}/{@code report}).
+ */
 final class Suggestions {
   private static final int MAX_DISTANCE = 2;
 
@@ -13,16 +17,17 @@ final class Suggestions {
   /** The closest candidate to {@code given}, if one is close enough to be a likely typo. */
   static Optional<String> closest(String given, Collection<String> candidates) {
     String lower = given.toLowerCase(Locale.ROOT);
+    int allowed = lower.length() < 6 ? 1 : MAX_DISTANCE;
     String best = null;
     int bestDistance = Integer.MAX_VALUE;
     for (String candidate : candidates) {
       int distance = distance(lower, candidate.toLowerCase(Locale.ROOT), MAX_DISTANCE + 1);
       boolean prefix =
           lower.length() >= 3 && (candidate.startsWith(lower) || lower.startsWith(candidate));
-      if (distance > MAX_DISTANCE && !prefix) {
+      if (distance > allowed && !prefix) {
         continue;
       }
-      int score = distance > MAX_DISTANCE ? MAX_DISTANCE + 1 : distance;
+      int score = distance > allowed ? MAX_DISTANCE + 1 : distance;
       if (score < bestDistance) {
         best = candidate;
         bestDistance = score;

@@ -9,14 +9,14 @@ import java.util.regex.Pattern;
 
 /**
  * Parsers for the small value syntaxes of {@code gatehouse.yaml}: durations ({@code 250ms}, {@code
- * 5s}, {@code 2m}, {@code 1h}, {@code 1d}), sizes ({@code 512KB}, {@code 100MB}, {@code 1GiB}, plain
- * bytes) and addresses ({@code 127.0.0.1:3128}, {@code [::1]:3128}). Each returns empty for a value
- * it cannot read; the caller reports it with the location.
+ * 5s}, {@code 2m}, {@code 1h}, {@code 1d}), sizes ({@code 512KB}, {@code 100MB}, {@code 1GiB},
+ * plain bytes) and addresses ({@code 127.0.0.1:3128}, {@code [::1]:3128}). Each returns empty for a
+ * value it cannot read; the caller reports it with the location.
  */
 final class Values {
   private static final Pattern DURATION = Pattern.compile("([0-9]{1,12})\\s*(ms|s|m|h|d)");
-  private static final Pattern SIZE = Pattern.compile("([0-9]{1,15})\\s*([KMGT]i?B|B)?",
-      Pattern.CASE_INSENSITIVE);
+  private static final Pattern SIZE =
+      Pattern.compile("([0-9]{1,15})\\s*([KMGT]i?B|B)?", Pattern.CASE_INSENSITIVE);
   private static final Pattern HOST = Pattern.compile("[A-Za-z0-9._-]+");
   private static final Pattern PORT = Pattern.compile("[0-9]{1,5}");
 
@@ -69,8 +69,8 @@ final class Values {
   }
 
   /**
-   * {@code host:port} or {@code [ipv6]:port}; with {@code defaultPort} >= 0 the port may be left out
-   * ({@code 127.0.0.1}, {@code ::1}). Ports must lie in {@code [minPort, 65535]}.
+   * {@code host:port} or {@code [ipv6]:port}; with {@code defaultPort} >= 0 the port may be left
+   * out ({@code 127.0.0.1}, {@code ::1}). Ports must lie in {@code [minPort, 65535]}.
    */
   static Optional<HostPort> hostPort(String text, int defaultPort, int minPort) {
     String s = text.strip();
@@ -126,8 +126,26 @@ final class Values {
     return Optional.of(new HostPort(host, number));
   }
 
+  /** A dotted-quad IPv4 or an IPv6 literal (no names: a resolver cannot be found by name). */
+  static boolean isIpLiteral(String host) {
+    if (isIpv6(host)) {
+      return true;
+    }
+    String[] parts = host.split("\\.", -1);
+    if (parts.length != 4) {
+      return false;
+    }
+    for (String part : parts) {
+      if (!part.matches("0|[1-9][0-9]{0,2}") || Integer.parseInt(part) > 255) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private static boolean isIpv6(String host) {
-    return !host.isEmpty() && host.indexOf(':') >= 0 && host.chars().allMatch(c ->
-        Character.digit(c, 16) >= 0 || c == ':' || c == '.');
+    return !host.isEmpty()
+        && host.indexOf(':') >= 0
+        && host.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == ':' || c == '.');
   }
 }

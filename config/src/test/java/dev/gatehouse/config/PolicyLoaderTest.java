@@ -86,7 +86,8 @@ class PolicyLoaderTest {
     assertThat(artifacts.id().value()).isEqualTo("ci-artifacts");
     assertThat(artifacts.ports())
         .hasValueSatisfying(
-            ports -> assertThat(ports).extracting(Located::value).containsExactly(PortRange.of(443)));
+            ports ->
+                assertThat(ports).extracting(Located::value).containsExactly(PortRange.of(443)));
   }
 
   @Test
@@ -130,7 +131,8 @@ class PolicyLoaderTest {
 
   @Test
   void parse_portsAndRanges_readsPortRanges() throws Exception {
-    String yaml = "version: 1\nrules:\n  - id: r\n    allow: [a.example]\n    ports: [22, \"8000-8100\"]\n";
+    String yaml =
+        "version: 1\nrules:\n  - id: r\n    allow: [a.example]\n    ports: [22, \"8000-8100\"]\n";
 
     RuleModel rule = PolicyLoader.parse(yaml, "p.yaml").rules().get(0);
 
@@ -172,8 +174,7 @@ class PolicyLoaderTest {
     assertThat(result.errors().get(0).key()).isEqualTo("rules[0].methdos");
     assertThat(result.model()).isPresent();
     assertThatThrownBy(() -> PolicyLoader.parse(yaml, "p.yaml"))
-        .isInstanceOfSatisfying(
-            ConfigException.class, e -> assertThat(e.diagnostics()).hasSize(2));
+        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.diagnostics()).hasSize(2));
   }
 
   @Test
@@ -185,5 +186,99 @@ class PolicyLoaderTest {
         .singleElement()
         .extracting(Diagnostic::format)
         .isEqualTo("/nonexistent/policy.yaml:1:1: error: cannot read file: no such file");
+  }
+
+  @Test
+  void read_fileWithErrors_keepsUsablePartsInModel() {
+    String yaml =
+        String.join(
+            "\n",
+            "version: 1",
+            "network:",
+            "  allow_cidrs: [10.20.0.0/16]",
+            "rules:",
+            "  - id: good",
+            "    allow: ['api-*.example.com']",
+            "    ports: [443, 70000]",
+            "  - id: broken",
+            "    allow: [a.example]",
+            "    deny: [b.example]",
+            "agents:",
+            "  ci:",
+            "    token_sha256: not-a-hash",
+            "    rules:",
+            "      - id: ci-only",
+            "        allow: [c.example]",
+            "");
+
+    PolicyLoader.Result result = PolicyLoader.read(yaml, "p.yaml");
+
+    assertThat(result.errors()).hasSize(3);
+    PolicyModel model = result.model().orElseThrow();
+    assertThat(model.network().allowCidrs())
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.value()).isEqualTo("10.20.0.0/16");
+              assertThat(c.location()).isEqualTo(new Location("p.yaml", 3, 17));
+            });
+    RuleModel good = model.rules().get(0);
+    assertThat(model.rules()).hasSize(1);
+    assertThat(values(good.targets())).containsExactly("api-*.example.com");
+    assertThat(good.targets().get(0).location()).isEqualTo(new Location("p.yaml", 6, 13));
+    assertThat(good.ports().orElseThrow())
+        .extracting(Located::value)
+        .containsExactly(PortRange.of(443));
+    AgentModel ci = model.agents().get(0);
+    assertThat(ci.tokenSha256()).isEmpty();
+    assertThat(ci.rules()).extracting(r -> r.id().value()).containsExactly("ci-only");
+  }
+
+  @Test
+  void read_diagnostics_comeInFileOrder() {
+    String yaml =
+        "version: 1\nrules:\n  - id: a\n    allow: [x]\n    allow: [y]\n    bogus: 1\nzzz: 1\n";
+
+    PolicyLoader.Result result = PolicyLoader.read(yaml, "p.yaml");
+
+    assertThat(result.diagnostics()).extracting(d -> d.location().line()).containsExactly(5, 6, 7);
+  }
+
+  @Test
+  void load_warningsOnly_returnsModel() throws Exception {
+    Path file = resource("errors/missing-id.yaml");
+
+    PolicyModel model = PolicyLoader.load(file);
+
+    assertThat(model.rules()).singleElement().satisfies(r -> assertThat(r.idGenerated()).isTrue());
+  }
+
+  @Test
+  void parse_agentWithTokenEnvAndCidrs_readsIdentity() throws Exception {
+    String yaml =
+        "version: 1\nanonymous: default\nagents:\n  build:\n    token_env: BUILD_TOKEN\n"
+            + "    source_cidrs: [127.0.0.0/8, '::1/128']\n  ci:\n    token_sha256: "
+            + "9F86D081884C7D659A2FEAA0C55AD015A3BF4F1B2B0B822CD15D6C15B0F00A08\n";
+
+    PolicyModel model = PolicyLoader.parse(yaml, "p.yaml");
+
+    assertThat(model.anonymous()).isEqualTo(AnonymousPolicy.DEFAULT);
+    AgentModel build = model.agents().get(0);
+    assertThat(build.tokenEnv()).contains("BUILD_TOKEN");
+    assertThat(values(build.sourceCidrs())).containsExactly("127.0.0.0/8", "::1/128");
+    assertThat(build.mode()).isEmpty();
+    assertThat(build.defaultAction()).isEmpty();
+    assertThat(build.location()).isEqualTo(new Location("p.yaml", 4, 3));
+    assertThat(model.agents().get(1).tokenSha256())
+        .contains("9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08");
+  }
+
+  @Test
+  void parse_yaml11Booleans_keptAsWrittenInHostLists() throws Exception {
+    String yaml = "version: 1\nrules:\n  - id: norway\n    allow: [no, on, yes.example]\n";
+
+    RuleModel rule = PolicyLoader.parse(yaml, "p.yaml").rules().get(0);
+
+    assertThat(values(rule.targets())).containsExactly("no", "on", "yes.example");
   }
 }

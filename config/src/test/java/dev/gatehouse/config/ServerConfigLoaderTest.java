@@ -72,7 +72,8 @@ class ServerConfigLoaderTest {
     ServerConfig config = ServerConfigLoader.parse(yaml, "g.yaml", BASE);
 
     assertThat(config.listen()).isEqualTo(new HostPort("::1", 0));
-    assertThat(config.admin()).isEqualTo(new ServerConfig.Admin(new HostPort("localhost", 9000), "ADMIN_TOKEN"));
+    assertThat(config.admin())
+        .isEqualTo(new ServerConfig.Admin(new HostPort("localhost", 9000), "ADMIN_TOKEN"));
     assertThat(config.policy()).contains(Path.of("/etc/policies/p.yaml"));
     assertThat(config.dns())
         .isEqualTo(
@@ -91,21 +92,26 @@ class ServerConfigLoaderTest {
                 ServerConfig.InterceptMode.ALWAYS));
     assertThat(config.approvals())
         .isEqualTo(
-            new ServerConfig.Approvals(false, Duration.ofMinutes(2), Optional.of(HOME.resolve("g.yaml"))));
+            new ServerConfig.Approvals(
+                false, Duration.ofMinutes(2), Optional.of(HOME.resolve("g.yaml"))));
     assertThat(config.audit())
         .isEqualTo(
             new ServerConfig.Audit(Optional.of(BASE.resolve("logs/audit.jsonl")), 1L << 30, 0));
     assertThat(config.limits())
-        .isEqualTo(new ServerConfig.Limits(32 * 1024, Duration.ofHours(1), Duration.ofDays(1), 7, 99));
+        .isEqualTo(
+            new ServerConfig.Limits(32 * 1024, Duration.ofHours(1), Duration.ofDays(1), 7, 99));
   }
 
   @Test
   void parse_sizes_distinguishDecimalAndBinaryUnits() throws Exception {
-    assertThat(ServerConfigLoader.parse("audit: {max_size: 512KB}", "g", BASE).audit().maxSizeBytes())
+    assertThat(
+            ServerConfigLoader.parse("audit: {max_size: 512KB}", "g", BASE).audit().maxSizeBytes())
         .isEqualTo(512_000L);
-    assertThat(ServerConfigLoader.parse("audit: {max_size: 512KiB}", "g", BASE).audit().maxSizeBytes())
+    assertThat(
+            ServerConfigLoader.parse("audit: {max_size: 512KiB}", "g", BASE).audit().maxSizeBytes())
         .isEqualTo(512L * 1024);
-    assertThat(ServerConfigLoader.parse("audit: {max_size: 4096}", "g", BASE).audit().maxSizeBytes())
+    assertThat(
+            ServerConfigLoader.parse("audit: {max_size: 4096}", "g", BASE).audit().maxSizeBytes())
         .isEqualTo(4096L);
   }
 

@@ -53,7 +53,12 @@ public record ServerConfig(
   /** {@code approvals:} (SPEC §5). */
   public record Approvals(boolean enabled, Duration timeout, Optional<Path> grantsFile) {}
 
-  /** {@code audit:}; no file means audit records go nowhere but metrics say so. */
+  /**
+   * {@code audit:}; no file means audit records go nowhere but metrics say so.
+   *
+   * @param maxSizeBytes rotate past this size; written like {@code 100MB} (KB/MB/GB are powers of
+   *     1000, KiB/MiB/GiB powers of 1024) or as plain bytes
+   */
   public record Audit(Optional<Path> file, long maxSizeBytes, int keep) {}
 
   /** {@code limits:}. */

@@ -5,7 +5,6 @@ import dev.gatehouse.config.Location;
 import java.io.StringReader;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
-import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
@@ -86,6 +85,9 @@ public final class YamlReader {
     } catch (YAMLException e) {
       diagnostics.add(fromException(e, text, source));
       return new Parsed(Optional.empty(), diagnostics);
+    } catch (RuntimeException e) {
+      diagnostics.add(unexpected(e, source));
+      return new Parsed(Optional.empty(), diagnostics);
     }
     if (node == null) {
       return new Parsed(Optional.empty(), diagnostics);
@@ -125,6 +127,16 @@ public final class YamlReader {
         && (bytes[1] & 0xff) == 0xbb
         && (bytes[2] & 0xff) == 0xbf) {
       start = 3; // UTF-8 byte order mark
+    }
+    if (bytes.length >= 2
+        && ((bytes[0] & 0xff) == 0xfe && (bytes[1] & 0xff) == 0xff
+            || (bytes[0] & 0xff) == 0xff && (bytes[1] & 0xff) == 0xfe)) {
+      diagnostics.add(
+          Diagnostic.error(
+              new Location(source, 1, 1),
+              "",
+              "not UTF-8 text: the file starts with a UTF-16 byte order mark; save it as UTF-8"));
+      return null;
     }
     for (int i = start; i < bytes.length; i++) {
       if (bytes[i] == 0) {
@@ -184,6 +196,8 @@ public final class YamlReader {
     int before = diagnostics.size();
     int depth = 0;
     int documents = 0;
+    int aliases = 0;
+    AliasEvent firstAlias = null;
     try {
       for (Event event : new Yaml(options()).parse(new StringReader(text))) {
         if (event instanceof DocumentStartEvent) {
@@ -196,14 +210,10 @@ public final class YamlReader {
             break;
           }
         } else if (event instanceof AliasEvent alias) {
-          diagnostics.add(
-              Diagnostic.error(
-                  location(source, event.getStartMark()),
-                  "",
-                  "alias '*"
-                      + alias.getAnchor()
-                      + "' is not allowed: Gatehouse files do not use anchors and aliases,"
-                      + " write the value out"));
+          // Reported once, at the first alias: a billion-laughs file has thousands.
+          if (aliases++ == 0) {
+            firstAlias = alias;
+          }
         } else {
           String tag = null;
           if (event instanceof ScalarEvent scalar) {
@@ -217,7 +227,7 @@ public final class YamlReader {
                     location(source, event.getStartMark()),
                     "",
                     "tag '"
-                        + shortTag(tag)
+                        + KeyPaths.shown(shortTag(tag))
                         + "' is not allowed: only plain YAML values (strings, numbers, true/false,"
                         + " null, lists and mappings)"));
           }
@@ -238,6 +248,20 @@ public final class YamlReader {
       }
     } catch (YAMLException e) {
       diagnostics.add(fromException(e, text, source));
+    } catch (RuntimeException e) {
+      diagnostics.add(unexpected(e, source));
+    }
+    if (firstAlias != null) {
+      diagnostics.add(
+          Diagnostic.error(
+              location(source, firstAlias.getStartMark()),
+              "",
+              "alias '*"
+                  + KeyPaths.shown(firstAlias.getAnchor())
+                  + "' is not allowed"
+                  + (aliases > 1 ? " (" + aliases + " aliases in the file)" : "")
+                  + ": Gatehouse files do not use anchors, aliases or merge keys ('<<'),"
+                  + " write the values out"));
     }
     return diagnostics.size() == before;
   }
@@ -284,7 +308,7 @@ public final class YamlReader {
                 path,
                 keyPath,
                 "duplicate key '"
-                    + key.text()
+                    + KeyPaths.shown(key.text())
                     + "' (first defined at line "
                     + first.location().line()
                     + ", column "
@@ -316,13 +340,22 @@ public final class YamlReader {
 
   private static Diagnostic fromException(YAMLException e, String text, String source) {
     if (e instanceof MarkedYAMLException marked) {
-      Mark mark = marked.getProblemMark() != null ? marked.getProblemMark() : marked.getContextMark();
+      Mark mark =
+          marked.getProblemMark() != null ? marked.getProblemMark() : marked.getContextMark();
       String problem = marked.getProblem() != null ? marked.getProblem() : "malformed YAML";
       String context = marked.getContext();
       String message =
           "YAML syntax error: "
-              + problem.strip()
+              + problem.strip().replace("\\t(TAB)", "TAB")
               + (context != null && !context.isBlank() ? " (" + context.strip() + ")" : "");
+
+      if (context != null && context.contains("scanning an alias")) {
+        // An unquoted host pattern like *.example.com reads as a YAML alias.
+        mark = marked.getContextMark() != null ? marked.getContextMark() : mark;
+        message =
+            "YAML syntax error: '*' starts an alias here; quote host patterns that start with"
+                + " '*', e.g. \"*.example.com\" or \"*\"";
+      }
       Location location = mark != null ? location(source, mark) : new Location(source, 1, 1);
       return Diagnostic.error(location, "", message);
     }
@@ -337,6 +370,16 @@ public final class YamlReader {
     }
     String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     return Diagnostic.error(new Location(source, 1, 1), "", "YAML error: " + message.strip());
+  }
+
+  /** SnakeYAML promises YAMLException; anything else still becomes a diagnostic, not a trace. */
+  private static Diagnostic unexpected(RuntimeException e, String source) {
+    return Diagnostic.error(
+        new Location(source, 1, 1),
+        "",
+        "could not read YAML: "
+            + e.getClass().getSimpleName()
+            + (e.getMessage() == null ? "" : ": " + e.getMessage()));
   }
 
   private static Location codePointLocation(String text, int position, String source) {

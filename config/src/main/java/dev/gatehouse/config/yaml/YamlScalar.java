@@ -34,9 +34,9 @@ public record YamlScalar(String text, Kind kind, Location location) implements Y
   public String describe() {
     return switch (kind) {
       case NULL -> "nothing (null)";
-      case INT, FLOAT -> "the number " + text;
-      case BOOL -> "the boolean " + text;
-      default -> "the string '" + text + "'";
+      case INT, FLOAT -> "the number " + KeyPaths.shown(text);
+      case BOOL -> "the boolean " + KeyPaths.shown(text);
+      default -> "the string '" + KeyPaths.shown(text) + "'";
     };
   }
 }

@@ -4,7 +4,6 @@ import dev.gatehouse.config.Diagnostic;
 import dev.gatehouse.config.model.Action;
 import dev.gatehouse.policy.match.HostIndex;
 import dev.gatehouse.policy.match.HostPattern;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 
@@ -120,13 +119,5 @@ final class Lint {
     return name.length() > suffix.length() + 1
         && name.endsWith(suffix)
         && name.charAt(name.length() - suffix.length() - 1) == '.';
-  }
-
-  static List<String> ids(Collection<CompiledRule> rules) {
-    List<String> out = new ArrayList<>();
-    for (CompiledRule r : rules) {
-      out.add(r.id());
-    }
-    return out;
   }
 }
