@@ -5,6 +5,7 @@ import dev.gatehouse.cli.command.CheckCommand;
 import dev.gatehouse.cli.command.EnvCommand;
 import dev.gatehouse.cli.command.ExplainCommand;
 import dev.gatehouse.cli.command.TestCommand;
+import dev.gatehouse.cli.command.ServeCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -15,6 +16,7 @@ import picocli.CommandLine.Command;
     version = "gatehouse 0.1.0",
     description = "Egress policy proxy for sandboxed agents.",
     subcommands = {
+      ServeCommand.class,
       CheckCommand.class,
       ExplainCommand.class,
       TestCommand.class,
