@@ -52,6 +52,15 @@ public final class RawClient implements AutoCloseable {
     }
   }
 
+  /** A client over a socket that is already connected (TLS layered over a CONNECT tunnel). */
+  public static RawClient over(Socket socket) {
+    try {
+      return new RawClient(socket);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** Writes {@code text} as ISO-8859-1 bytes, exactly (use {@code \r\n} yourself). */
   public RawClient send(String text) {
     return send(text.getBytes(StandardCharsets.ISO_8859_1));
