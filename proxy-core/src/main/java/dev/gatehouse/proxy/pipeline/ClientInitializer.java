@@ -59,7 +59,11 @@ public final class ClientInitializer extends ChannelInitializer<SocketChannel> {
       return;
     }
     channels.add(ch);
-    ChannelPipeline p = ch.pipeline();
+    install(ch.pipeline(), context);
+  }
+
+  /** The client stages, in order; also used by handler tests on an {@code EmbeddedChannel}. */
+  public static void install(ChannelPipeline p, ProxyContext context) {
     p.addLast(Stages.CONNECTION, new ConnectionTracker(context));
     p.addLast(Stages.IDLE, new IdleTimeoutHandler(context.limits().idleTimeout().toMillis()));
     p.addLast(Stages.CODEC, new ProxyServerCodec(context.limits().maxHeaderBytes()));

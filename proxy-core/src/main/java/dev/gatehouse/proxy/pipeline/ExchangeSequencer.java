@@ -52,6 +52,7 @@ public final class ExchangeSequencer extends ChannelDuplexHandler {
   private boolean requestDone;
   private boolean responseDone;
   private boolean informational;
+  private boolean closed;
 
   /**
    * @param kind {@code HTTP} for the forward proxy and plain HTTP in tunnels, {@code INTERCEPTED}
@@ -89,6 +90,10 @@ public final class ExchangeSequencer extends ChannelDuplexHandler {
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     if (!(msg instanceof HttpObject)) {
       ctx.fireChannelRead(msg);
+      return;
+    }
+    if (closed) {
+      ReferenceCountUtil.release(msg); // decoded after the connection was done
       return;
     }
     if (!queue.isEmpty() || (current != null && requestDone)) {
@@ -222,6 +227,8 @@ public final class ExchangeSequencer extends ChannelDuplexHandler {
       ex.end();
     }
     if (ex.closesConnection()) {
+      closed = true;
+      releaseQueue();
       return; // the stage that answered closes the connection once the response is out
     }
     if (context.draining()) {
@@ -260,6 +267,7 @@ public final class ExchangeSequencer extends ChannelDuplexHandler {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
+    closed = true;
     Exchange ex = current;
     current = null;
     if (ex != null && !ex.handedOff()) {
