@@ -4,8 +4,8 @@ import dev.gatehouse.cli.command.CaCommand;
 import dev.gatehouse.cli.command.CheckCommand;
 import dev.gatehouse.cli.command.EnvCommand;
 import dev.gatehouse.cli.command.ExplainCommand;
-import dev.gatehouse.cli.command.TestCommand;
 import dev.gatehouse.cli.command.ServeCommand;
+import dev.gatehouse.cli.command.TestCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

@@ -10,6 +10,9 @@ import dev.gatehouse.policy.PolicyEngine;
 import dev.gatehouse.proxy.GatehouseServer;
 import dev.gatehouse.proxy.PolicySource;
 import dev.gatehouse.proxy.ProxySettings;
+import dev.gatehouse.proxy.tls.CaException;
+import dev.gatehouse.proxy.tls.Interception;
+import dev.gatehouse.proxy.tunnel.TunnelInterceptor;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.reflect.InvocationHandler;
@@ -17,6 +20,8 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -85,9 +90,18 @@ public final class ServeCommand implements Callable<Integer> {
               + " PyPI, npm, Maven Central, crates.io and the Go module proxy read-only)."
               + " Pass --policy FILE to use your own.");
     }
+    TunnelInterceptor interceptor;
+    try {
+      interceptor = Interception.fromConfig(cfg.tls(), Clock.systemUTC());
+    } catch (CaException e) {
+      err.println("gatehouse serve: " + e.getMessage());
+      return 1;
+    }
     GatehouseServer server;
     try {
-      server = GatehouseServer.start(ProxySettings.builder(cfg).policy(source).build());
+      server =
+          GatehouseServer.start(
+              ProxySettings.builder(cfg).policy(source).interceptor(interceptor).build());
     } catch (ConfigException e) {
       printDiagnostics(err, e);
       return 1;
@@ -96,6 +110,16 @@ public final class ServeCommand implements Callable<Integer> {
       return 1;
     }
     PolicyEngine engine = server.policy();
+    Optional<String> missingCa =
+        InterceptionCheck.missingCa(
+            engine, cfg.tls(), interceptor, config == null ? "" : " --config " + config);
+    if (missingCa.isPresent()) {
+      // SPEC §3: a policy that needs interception without a CA fails serve with a clear error
+      server.close();
+      err.println("gatehouse serve: " + missingCa.get());
+      err.flush();
+      return 1;
+    }
     InetSocketAddress proxy = server.proxyAddress();
     String host =
         proxy.getAddress().isAnyLocalAddress() ? "127.0.0.1" : proxy.getAddress().getHostAddress();
@@ -117,10 +141,12 @@ public final class ServeCommand implements Callable<Integer> {
             + ", "
             + engine.model().rules().size()
             + " rules");
-    if (engine.needsInterception()) {
+    if (interceptor.available()) {
+      out.println("gatehouse: TLS interception with the CA at " + cfg.tls().caCert());
+    } else if (engine.needsInterception()) {
       out.println(
-          "gatehouse: note: some rules name methods or paths; HTTPS to those hosts needs TLS"
-              + " interception and is refused (403) until it is configured");
+          "gatehouse: note: some rules name methods or paths; with tls.intercept: never, HTTPS"
+              + " to those hosts is refused (403)");
     }
     String credentials =
         engine.model().anonymous() == AnonymousPolicy.DENY ? "AGENT:TOKEN@" : "";

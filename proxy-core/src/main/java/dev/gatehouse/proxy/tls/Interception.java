@@ -67,8 +67,14 @@ public final class Interception {
       for (X509Certificate root : TrustBundle.jdkRoots()) {
         roots.setCertificateEntry("jdk-" + (i++), root);
       }
-      List<X509Certificate> extra =
-          extraCa.isPresent() ? Pem.readCertificates(extraCa.get()) : new ArrayList<>();
+      List<X509Certificate> extra = new ArrayList<>();
+      if (extraCa.isPresent()) {
+        Path file = extraCa.get();
+        if (!Files.isReadable(file)) {
+          throw new CaException("tls.upstream_ca " + file + " does not exist or is not readable");
+        }
+        extra = Pem.readCertificates(file);
+      }
       for (X509Certificate cert : extra) {
         roots.setCertificateEntry("upstream-ca-" + (i++), cert);
       }
