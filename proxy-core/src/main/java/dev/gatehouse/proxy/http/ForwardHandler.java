@@ -64,6 +64,7 @@ public final class ForwardHandler extends ChannelInboundHandlerAdapter implement
   private boolean informational;
   private boolean upstreamKeepAlive;
   private boolean closeClient;
+  private boolean webSocket;
 
   /**
    * @param tls {@link UpstreamTls#PLAINTEXT} for the forward proxy and plain HTTP in tunnels; the
@@ -97,11 +98,14 @@ public final class ForwardHandler extends ChannelInboundHandlerAdapter implement
     clientHttp10 = req.protocolVersion().minorVersion() == 0;
     headRequest = HttpMethod.HEAD.equals(req.method());
     retryable = !ex.bodyExpected() && isIdempotent(req.method());
+    webSocket = WebSocketUpgrade.requested(req);
     HopByHop.stripRequest(req.headers());
     req.setUri(target.originForm());
     req.setProtocolVersion(HttpVersion.HTTP_1_1);
     req.headers().set(HttpHeaderNames.HOST, target.hostHeader(defaultPort));
-    if (!ex.clientKeepAlive()) {
+    if (webSocket) {
+      WebSocketUpgrade.restoreRequestHeaders(req);
+    } else if (!ex.clientKeepAlive()) {
       // the origin closes first, so TIME_WAIT lands there (NETTY-NOTES)
       req.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
     }
@@ -273,8 +277,12 @@ public final class ForwardHandler extends ChannelInboundHandlerAdapter implement
     if (code < 200) {
       informational = true;
       if (code == 101) {
-        // Upgrade is not forwarded, so a 101 is a server error
-        upstreamFailed("unexpected 101 Switching Protocols");
+        if (webSocket && WebSocketUpgrade.accepted(response)) {
+          switchProtocols(response);
+        } else {
+          // no upgrade was asked for (only WebSocket's is forwarded): a server error
+          upstreamFailed("unexpected 101 Switching Protocols");
+        }
         return;
       }
       if (!clientHttp10 && code == 100) {
@@ -310,6 +318,19 @@ public final class ForwardHandler extends ChannelInboundHandlerAdapter implement
       response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
     }
     ctx.write(response);
+  }
+
+  /** The origin accepted a WebSocket upgrade: the 101 goes out, then bytes are relayed. */
+  private void switchProtocols(HttpResponse response) {
+    Upstream u = upstream;
+    ex.status(101);
+    WebSocketUpgrade.prepareResponse(response);
+    response.setProtocolVersion(HttpVersion.HTTP_1_1);
+    ctx.write(response);
+    ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT); // ends the exchange and its call
+    reset();
+    u.unbind(); // never pooled again
+    WebSocketUpgrade.switchToRelay(ctx, u.channel());
   }
 
   private void content(HttpContent content) {
@@ -421,6 +442,7 @@ public final class ForwardHandler extends ChannelInboundHandlerAdapter implement
     informational = false;
     upstreamKeepAlive = false;
     closeClient = false;
+    webSocket = false;
   }
 
   @Override

@@ -16,10 +16,10 @@ import io.netty.util.ReferenceCountUtil;
  * of filling memory; a FIN from one side becomes a FIN to the other (half-close), and the tunnel
  * closes when both directions are done. Both channels run on one event loop.
  */
-final class RelayHandler extends ChannelInboundHandlerAdapter {
+public final class RelayHandler extends ChannelInboundHandlerAdapter {
   private final Channel peer;
 
-  RelayHandler(Channel peer) {
+  public RelayHandler(Channel peer) {
     this.peer = peer;
   }
 

@@ -13,8 +13,11 @@ import dev.gatehouse.proxy.testing.RawClient;
 import dev.gatehouse.proxy.testing.RawResponse;
 import dev.gatehouse.proxy.testing.TestDnsServer;
 import dev.gatehouse.proxy.testing.UpstreamServer;
+import java.io.DataInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
@@ -361,6 +364,90 @@ class InterceptionIT {
     assertThatThrownBy(() -> open(API, origin.port(), trusting(origin.certificates().ca())))
         .hasCauseInstanceOf(SSLHandshakeException.class);
     assertThat(origin.connections()).isZero();
+  }
+
+  // ---- WebSocket through an intercepted host ----
+
+  /** Sends the upgrade request; returns the response head (status line and headers). */
+  static String upgrade(SSLSocket tls, String path, String hostHeader) throws IOException {
+    tls.getOutputStream()
+        .write(
+            ("GET "
+                    + path
+                    + " HTTP/1.1\r\nHost: "
+                    + hostHeader
+                    + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                    + "Sec-WebSocket-Version: 13\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+    StringBuilder head = new StringBuilder();
+    InputStream in = tls.getInputStream();
+    for (int i = 0; i < 16_384 && !head.toString().endsWith("\r\n\r\n"); i++) {
+      int b = in.read();
+      if (b < 0) {
+        break;
+      }
+      head.append((char) b);
+    }
+    return head.toString();
+  }
+
+  /** One masked text frame (clients must mask, RFC 6455 §5.3). */
+  static void sendText(SSLSocket tls, String text) throws IOException {
+    byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+    byte[] mask = {1, 2, 3, 4};
+    byte[] frame = new byte[2 + 4 + payload.length];
+    frame[0] = (byte) 0x81;
+    frame[1] = (byte) (0x80 | payload.length);
+    System.arraycopy(mask, 0, frame, 2, 4);
+    for (int i = 0; i < payload.length; i++) {
+      frame[6 + i] = (byte) (payload[i] ^ mask[i % 4]);
+    }
+    tls.getOutputStream().write(frame);
+    tls.getOutputStream().flush();
+  }
+
+  static String readText(SSLSocket tls) throws IOException {
+    DataInputStream in = new DataInputStream(tls.getInputStream());
+    int opcode = in.readUnsignedByte() & 0x0f;
+    int len = in.readUnsignedByte() & 0x7f;
+    assertThat(opcode).isEqualTo(1);
+    assertThat(len).isLessThan(126);
+    byte[] payload = in.readNBytes(len);
+    return new String(payload, StandardCharsets.UTF_8);
+  }
+
+  static WebSocketEchoServer webSocketOrigin() throws Exception {
+    io.netty.handler.ssl.SslContext tls =
+        io.netty.handler.ssl.SslContextBuilder.forServer(
+                origin.certificates().leafKey(), origin.certificates().leaf())
+            .build();
+    return new WebSocketEchoServer(tls, "/v1/ws");
+  }
+
+  @Test
+  void webSocket_allowedPath_echoesThroughTheInterceptedTunnel() throws Exception {
+    try (WebSocketEchoServer ws = webSocketOrigin();
+        Session s = open(API, ws.port(), trusting(gatehouseCa()))) {
+      String head = upgrade(s.socket(), "/v1/ws", API + ":" + ws.port());
+      assertThat(head).startsWith("HTTP/1.1 101").containsIgnoringCase("upgrade: websocket");
+      assertThat(head).containsIgnoringCase("Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
+      for (int i = 0; i < 3; i++) {
+        sendText(s.socket(), "hello " + i);
+        assertThat(readText(s.socket())).isEqualTo("echo: hello " + i);
+      }
+      assertThat(ws.upgrades.get()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void webSocket_pathNotAllowed_403BeforeTheOriginIsAsked() throws Exception {
+    try (WebSocketEchoServer ws = webSocketOrigin();
+        Session s = open(API, ws.port(), trusting(gatehouseCa()))) {
+      String head = upgrade(s.socket(), "/ws", API + ":" + ws.port());
+      assertThat(head).startsWith("HTTP/1.1 403").contains("Gatehouse-Reason: path_not_allowed");
+      assertThat(ws.upgrades.get()).isZero();
+    }
   }
 
   // ---- real clients through the proxy ----
