@@ -105,8 +105,9 @@ public final class ForwardHandler extends ChannelInboundHandlerAdapter implement
     req.headers().set(HttpHeaderNames.HOST, target.hostHeader(defaultPort));
     if (webSocket) {
       WebSocketUpgrade.restoreRequestHeaders(req);
-    } else if (!ex.clientKeepAlive()) {
-      // the origin closes first, so TIME_WAIT lands there (NETTY-NOTES)
+    } else if (!ex.clientKeepAlive() && tls.isPlaintext()) {
+      // the origin closes first, so TIME_WAIT lands there (NETTY-NOTES); a verified TLS
+      // connection costs a full handshake, so it stays pooled for the next tunnel instead
       req.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
     }
     request = req;
