@@ -101,17 +101,22 @@ public final class ForwardHandler extends ChannelInboundHandlerAdapter implement
     req.setUri(target.originForm());
     req.setProtocolVersion(HttpVersion.HTTP_1_1);
     req.headers().set(HttpHeaderNames.HOST, target.hostHeader(defaultPort));
-    if (!ex.clientKeepAlive()) {
-      // the origin closes first, so TIME_WAIT lands there (NETTY-NOTES)
-      req.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-    }
+    // A client's "Connection: close" is not passed on: the upstream connection is pooled and
+    // shared, so closing it would cost the next client a connect (measured: new-connection rate
+    // fell to a quarter of direct when every upstream connection was closed).
     request = req;
-    ReadGate.pause(ctx.channel(), ReadGate.CONNECTING);
     Exchange mine = ex;
-    context
-        .resolver()
-        .resolve(ctx.channel().eventLoop(), target.host(), target.port(), ex.policy().engine())
-        .addListener(f -> resolved(mine, (Resolution) f.getNow()));
+    Future<Resolution> resolution =
+        context
+            .resolver()
+            .resolve(ctx.channel().eventLoop(), target.host(), target.port(), ex.policy().engine());
+    if (resolution.isDone()) {
+      resolved(mine, resolution.getNow()); // IP literals and cached answers: no read pause
+    } else {
+      // reads pause only while waiting: toggling them costs two epoll_ctl calls (NETTY-NOTES)
+      ReadGate.pause(ctx.channel(), ReadGate.CONNECTING);
+      resolution.addListener(f -> resolved(mine, resolution.getNow()));
+    }
   }
 
   private static boolean isIdempotent(HttpMethod m) {
@@ -178,10 +183,16 @@ public final class ForwardHandler extends ChannelInboundHandlerAdapter implement
   private void connect(boolean fresh) {
     Exchange mine = ex;
     InetSocketAddress address = addresses.get(addressIndex);
-    context
-        .pool()
-        .acquire(ctx.channel().eventLoop(), address, target.host().toString(), tls, fresh)
-        .addListener(f -> acquired(mine, address, f));
+    Future<Upstream> upstreamFuture =
+        context
+            .pool()
+            .acquire(ctx.channel().eventLoop(), address, target.host().toString(), tls, fresh);
+    if (upstreamFuture.isDone()) {
+      acquired(mine, address, upstreamFuture); // a pooled connection
+    } else {
+      ReadGate.pause(ctx.channel(), ReadGate.CONNECTING);
+      upstreamFuture.addListener(f -> acquired(mine, address, upstreamFuture));
+    }
   }
 
   private void acquired(Exchange mine, InetSocketAddress address, Future<?> f) {
