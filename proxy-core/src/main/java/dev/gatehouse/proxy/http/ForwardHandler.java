@@ -7,6 +7,8 @@ import dev.gatehouse.proxy.net.Resolution;
 import dev.gatehouse.proxy.pipeline.Exchange;
 import dev.gatehouse.proxy.pipeline.ProxyContext;
 import dev.gatehouse.proxy.pipeline.ReadGate;
+import dev.gatehouse.proxy.tunnel.Relay;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -64,6 +66,8 @@ public final class ForwardHandler extends ChannelInboundHandlerAdapter implement
   private boolean informational;
   private boolean upstreamKeepAlive;
   private boolean closeClient;
+  private boolean upgrade;
+  private boolean switching;
 
   /**
    * @param tls {@link UpstreamTls#PLAINTEXT} for the forward proxy and plain HTTP in tunnels; the
@@ -97,7 +101,14 @@ public final class ForwardHandler extends ChannelInboundHandlerAdapter implement
     clientHttp10 = req.protocolVersion().minorVersion() == 0;
     headRequest = HttpMethod.HEAD.equals(req.method());
     retryable = !ex.bodyExpected() && isIdempotent(req.method());
+    upgrade = isWebSocketUpgrade(req);
     HopByHop.stripRequest(req.headers());
+    if (upgrade) {
+      // WebSocket upgrades pass through under the same rules (SPEC §3): decided like any GET
+      req.headers().set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
+      req.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+      retryable = false;
+    }
     req.setUri(target.originForm());
     req.setProtocolVersion(HttpVersion.HTTP_1_1);
     req.headers().set(HttpHeaderNames.HOST, target.hostHeader(defaultPort));
@@ -117,6 +128,13 @@ public final class ForwardHandler extends ChannelInboundHandlerAdapter implement
       ReadGate.pause(ctx.channel(), ReadGate.CONNECTING);
       resolution.addListener(f -> resolved(mine, resolution.getNow()));
     }
+  }
+
+  private boolean isWebSocketUpgrade(HttpRequest req) {
+    return HttpMethod.GET.equals(req.method())
+        && !ex.bodyExpected()
+        && req.headers().contains(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)
+        && req.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true);
   }
 
   private static boolean isIdempotent(HttpMethod m) {
@@ -284,8 +302,12 @@ public final class ForwardHandler extends ChannelInboundHandlerAdapter implement
     if (code < 200) {
       informational = true;
       if (code == 101) {
-        // Upgrade is not forwarded, so a 101 is a server error
-        upstreamFailed("unexpected 101 Switching Protocols");
+        if (upgrade) {
+          switchProtocols(response);
+        } else {
+          // Upgrade was not forwarded, so a 101 is a server error
+          upstreamFailed("unexpected 101 Switching Protocols");
+        }
         return;
       }
       if (!clientHttp10 && code == 100) {
@@ -324,6 +346,13 @@ public final class ForwardHandler extends ChannelInboundHandlerAdapter implement
   }
 
   private void content(HttpContent content) {
+    if (switching) {
+      content.release();
+      if (content instanceof LastHttpContent) {
+        relayUpgraded();
+      }
+      return;
+    }
     if (informational) {
       content.release();
       if (content instanceof LastHttpContent) {
@@ -340,6 +369,49 @@ public final class ForwardHandler extends ChannelInboundHandlerAdapter implement
       ctx.flush();
       ReadGate.pause(upstream.channel(), ReadGate.PEER_FULL);
     }
+  }
+
+  /** The upstream agreed to a WebSocket upgrade: answer 101, then relay bytes both ways. */
+  private void switchProtocols(HttpResponse response) {
+    informational = false;
+    switching = true;
+    HopByHop.stripResponse(response.headers());
+    DefaultFullHttpResponse switched =
+        new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.SWITCHING_PROTOCOLS);
+    switched.headers().set(response.headers());
+    switched.headers().set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
+    switched.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+    ctx.writeAndFlush(switched); // ends the exchange's call (status 101)
+  }
+
+  /**
+   * After the 101's end: the client side drops its HTTP stages first (a client sends frames only
+   * once it has the 101, so nothing is buffered there), then the upstream side, whose codec hands
+   * any frames that came with the 101 to the relay.
+   */
+  private void relayUpgraded() {
+    Upstream u = upstream;
+    reset();
+    u.unbind();
+    ChannelPipeline client = ctx.pipeline();
+    String codec = client.context(ProxyServerCodec.class).name();
+    List<String> after = new ArrayList<>();
+    boolean seen = false;
+    for (String name : client.names()) {
+      if (seen && client.get(name) != null) {
+        after.add(name);
+      }
+      seen |= name.equals(codec);
+    }
+    ChannelPipeline up = u.channel().pipeline();
+    Channel clientChannel = ctx.channel();
+    for (String name : after) {
+      client.remove(name); // this handler among them
+    }
+    client.remove(codec);
+    up.remove("upstream");
+    Relay.link(client, up);
+    up.remove("codec"); // bytes the server sent with the 101 go to the relay now
   }
 
   private void responseDone(LastHttpContent last) {
@@ -432,6 +504,8 @@ public final class ForwardHandler extends ChannelInboundHandlerAdapter implement
     informational = false;
     upstreamKeepAlive = false;
     closeClient = false;
+    upgrade = false;
+    switching = false;
   }
 
   @Override
