@@ -88,6 +88,15 @@ final class NodeReader {
         fields.put(entry.name(), entry);
         continue;
       }
+      if (entry.name().equals("<<")) {
+        diagnostics.add(
+            KeyPaths.error(
+                entry.key().location(),
+                path,
+                KeyPaths.child(path, "<<"),
+                "merge keys ('<<') are not supported: write the keys out"));
+        continue;
+      }
       String suggestion = Suggestions.hint(entry.name(), known);
       String text =
           "unknown key '"

@@ -78,7 +78,7 @@ public final class PolicyLoader {
     try (InputStream in = Files.newInputStream(file)) {
       byte[] bytes = in.readNBytes(YamlReader.MAX_BYTES + 1);
       if (bytes.length > YamlReader.MAX_BYTES) {
-        throw new TooLargeException(bytes.length);
+        throw new TooLargeException(-1); // a pipe or device: its real size is unknown
       }
       return bytes;
     }

@@ -19,8 +19,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * One YAML fixture per config error. Each fixture starts with comment lines {@code # expect:
  * LINE:COL message fragment} (one per error it must produce) and {@code # warn: LINE:COL fragment}
  * (one per warning); the file must produce exactly those diagnostics. Fixtures under {@code
- * errors/} are policies, under {@code server-errors/} server configs, under {@code hostile/}
- * policies written to attack the parser.
+ * errors/} are policies, under {@code server-errors/} server configs, under {@code cases-errors/}
+ * {@code gatehouse test} cases files, under {@code hostile/} policies written to attack the parser.
  */
 class ConfigErrorFixturesTest {
   private static final Pattern HEADER = Pattern.compile("# (expect|warn): (\\d+):(\\d+) (.+)");
@@ -41,7 +41,7 @@ class ConfigErrorFixturesTest {
 
   static Stream<Path> fixtures() throws IOException {
     List<Path> all = new ArrayList<>();
-    for (String dir : List.of("errors", "server-errors", "hostile")) {
+    for (String dir : List.of("errors", "server-errors", "cases-errors", "hostile")) {
       try (Stream<Path> files = Files.list(PolicyLoaderTest.resource(dir))) {
         files.filter(p -> p.toString().endsWith(".yaml")).sorted().forEach(all::add);
       }
@@ -54,12 +54,14 @@ class ConfigErrorFixturesTest {
   @MethodSource("fixtures")
   void load_errorFixture_reportsExpectedLocatedDiagnostics(Path fixture) throws IOException {
     List<Expectation> expected = expectations(fixture);
-    boolean server = fixture.getParent().getFileName().toString().equals("server-errors");
+    String kind = fixture.getParent().getFileName().toString();
+    boolean server = kind.equals("server-errors");
+    boolean cases = kind.equals("cases-errors");
 
     List<Diagnostic> diagnostics =
         server
             ? ServerConfigLoader.read(fixture).diagnostics()
-            : PolicyLoader.read(fixture).diagnostics();
+            : cases ? casesDiagnostics(fixture) : PolicyLoader.read(fixture).diagnostics();
 
     assertThat(expected).as("fixture has no '# expect:' or '# warn:' header").isNotEmpty();
     for (Expectation e : expected) {
@@ -80,6 +82,8 @@ class ConfigErrorFixturesTest {
               () -> {
                 if (server) {
                   ServerConfigLoader.load(fixture);
+                } else if (cases) {
+                  TestCasesLoader.load(fixture);
                 } else {
                   PolicyLoader.load(fixture);
                 }
@@ -89,6 +93,15 @@ class ConfigErrorFixturesTest {
               ex ->
                   assertThat(ex.diagnostics())
                       .hasSize((int) expected.stream().filter(Expectation::error).count()));
+    }
+  }
+
+  private static List<Diagnostic> casesDiagnostics(Path fixture) {
+    try {
+      TestCasesLoader.load(fixture);
+      return List.of();
+    } catch (ConfigException e) {
+      return e.diagnostics();
     }
   }
 

@@ -54,9 +54,16 @@ class HostileYamlTest {
 
   @Test
   void read_fileAtTheLimit_isParsed() throws IOException {
-    String head = "version: 1\n";
+    // Many short comment lines: one 1 MiB line is legal too but SnakeYAML scans it slowly.
+    StringBuilder text = new StringBuilder("version: 1\n");
+    String line = "# " + "x".repeat(61) + "\n";
+    while (text.length() + line.length() <= YamlReader.MAX_BYTES) {
+      text.append(line);
+    }
+    text.append("#".repeat(YamlReader.MAX_BYTES - text.length()));
     Path file = dir.resolve("limit.yaml");
-    Files.writeString(file, head + "#".repeat(YamlReader.MAX_BYTES - head.length()));
+    Files.writeString(file, text);
+    assertThat(Files.size(file)).isEqualTo(YamlReader.MAX_BYTES);
 
     assertThat(PolicyLoader.read(file).diagnostics()).isEmpty();
   }
@@ -208,6 +215,21 @@ class HostileYamlTest {
     assertThat(result.diagnostics()).hasSize(NodeReader.MAX_DIAGNOSTICS + 1);
     assertThat(result.diagnostics().get(NodeReader.MAX_DIAGNOSTICS).message())
         .isEqualTo("4800 more problems not shown (fix the ones above first)");
+  }
+
+  @Test
+  void read_endlessDevice_refusedAfterTheLimit() {
+    Path zero = Path.of("/dev/zero");
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isReadable(zero));
+
+    PolicyLoader.Result result = PolicyLoader.read(zero);
+
+    assertThat(result.errors())
+        .singleElement()
+        .extracting(Diagnostic::message)
+        .isEqualTo(
+            "file is larger than 1 MiB; the limit is 1 MiB (1048576 bytes) for a Gatehouse YAML"
+                + " file");
   }
 
   private Path writeTemp(byte[] bytes) {

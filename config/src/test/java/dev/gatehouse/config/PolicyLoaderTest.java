@@ -281,4 +281,53 @@ class PolicyLoaderTest {
 
     assertThat(values(rule.targets())).containsExactly("no", "on", "yes.example");
   }
+
+  @Test
+  void parse_windowsLineEndings_sameModelAndLocations() throws Exception {
+    String yaml = "version: 1\r\nrules:\r\n  - id: a\r\n    allow: [x.example]\r\n";
+
+    RuleModel rule = PolicyLoader.parse(yaml, "p.yaml").rules().get(0);
+
+    assertThat(rule.targets().get(0).location()).isEqualTo(new Location("p.yaml", 4, 13));
+  }
+
+  @Test
+  void load_unknownKey_reportsLocationAndSuggestion() {
+    Path file = resource("errors/unknown-key.yaml");
+
+    assertThatThrownBy(() -> PolicyLoader.load(file))
+        .isInstanceOfSatisfying(
+            ConfigException.class,
+            e ->
+                assertThat(e.diagnostics())
+                    .singleElement()
+                    .satisfies(
+                        d -> {
+                          assertThat(d.format())
+                              .isEqualTo(
+                                  file
+                                      + ":6:5: error: rules[0]: unknown key 'methdos' (did you"
+                                      + " mean 'methods'?)");
+                          assertThat(d.key()).isEqualTo("rules[0].methdos");
+                        }));
+  }
+
+  @Test
+  void load_duplicateKey_namesTheFirstOccurrence() {
+    PolicyLoader.Result result = PolicyLoader.read(resource("errors/duplicate-key.yaml"));
+
+    assertThat(result.errors())
+        .singleElement()
+        .satisfies(
+            d -> {
+              assertThat(d.location().line()).isEqualTo(6);
+              assertThat(d.key()).isEqualTo("rules[0].allow");
+              assertThat(d.message())
+                  .isEqualTo("rules[0]: duplicate key 'allow' (first defined at line 5, column 5)");
+            });
+    // The first occurrence wins in the partial model; the second never reaches the engine.
+    assertThat(result.model().orElseThrow().rules().get(0).targets())
+        .extracting(Located::value)
+        .containsExactly("pypi.org");
+  }
 }

@@ -95,16 +95,17 @@ public final class YamlReader {
     return new Parsed(Optional.of(convert(node, "", source, diagnostics)), diagnostics);
   }
 
-  /** The error for a file over {@link #MAX_BYTES}; loaders use it before reading the whole file. */
+  /**
+   * The error for a file over {@link #MAX_BYTES}; loaders use it before reading the whole file.
+   *
+   * @param size the file's size, or a negative number when unknown (a pipe or device)
+   */
   public static Diagnostic tooLarge(String source, long size) {
+    String what = size >= 0 ? "file is " + size + " bytes" : "file is larger than 1 MiB";
     return Diagnostic.error(
         new Location(source, 1, 1),
         "",
-        "file is "
-            + size
-            + " bytes; the limit is 1 MiB ("
-            + MAX_BYTES
-            + " bytes) for a Gatehouse YAML file");
+        what + "; the limit is 1 MiB (" + MAX_BYTES + " bytes) for a Gatehouse YAML file");
   }
 
   private static LoaderOptions options() {

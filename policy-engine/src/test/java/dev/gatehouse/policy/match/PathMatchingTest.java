@@ -133,7 +133,11 @@ class PathMatchingTest {
   }
 
   @ParameterizedTest(name = "bad glob: {0}")
-  @ValueSource(strings = {"v1/**", "", "/a?b", "/a#b", "/a/../b", "/a/./b", "/a**", "/**b/c", "/a/%zz", "/a b", "/a\\b"})
+  @ValueSource(
+      strings = {
+        "v1/**", "", "/a?b", "/a#b", "/a/../b", "/a/./b", "/a**", "/**b/c", "/a/%zz", "/a b",
+        "/a\\b"
+      })
   void compile_badGlob_isRejected(String glob) {
     assertThatThrownBy(() -> PathGlob.compile(glob)).isInstanceOf(IllegalArgumentException.class);
   }

@@ -26,6 +26,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import java.net.ConnectException;
@@ -42,7 +43,8 @@ import java.util.List;
  * exchange at a time (the {@code ExchangeSequencer} sees to that); the upstream connection goes
  * back to the pool when both messages completed and both sides allow keep-alive.
  */
-public final class ForwardHandler extends ChannelInboundHandlerAdapter implements Upstream.Listener {
+public final class ForwardHandler extends ChannelInboundHandlerAdapter
+    implements Upstream.Listener {
   private final ProxyContext context;
   private final UpstreamTls tls;
   private final int defaultPort;
@@ -164,8 +166,10 @@ public final class ForwardHandler extends ChannelInboundHandlerAdapter implement
     Channel up = upstream.channel();
     up.write(content);
     if (!up.isWritable()) {
-      up.flush();
+      // pause before flushing: a flush that drains the buffer fires the writability change (and
+      // its resume) synchronously, and a pause after it would never be lifted
       ReadGate.pause(ctx.channel(), ReadGate.PEER_FULL);
+      up.flush();
     }
   }
 
@@ -322,7 +326,8 @@ public final class ForwardHandler extends ChannelInboundHandlerAdapter implement
     boolean bodiless = headRequest || code == 204 || code == 304;
     boolean chunked = HttpUtil.isTransferEncodingChunked(response);
     if (!bodiless && !chunked && !HttpUtil.isContentLengthSet(response)) {
-      // delimited by the upstream closing: chunk it for HTTP/1.1 clients, close for 1.0 (NETTY-NOTES)
+      // delimited by the upstream closing: chunk it for HTTP/1.1 clients, close for 1.0
+      // (NETTY-NOTES)
       upstreamKeepAlive = false;
       if (clientHttp10) {
         closeClient = true;
@@ -366,8 +371,9 @@ public final class ForwardHandler extends ChannelInboundHandlerAdapter implement
     }
     ctx.write(content);
     if (!ctx.channel().isWritable()) {
-      ctx.flush();
+      // pause before flushing, as in body(): the flush may resume synchronously
       ReadGate.pause(upstream.channel(), ReadGate.PEER_FULL);
+      ctx.flush();
     }
   }
 
@@ -506,6 +512,28 @@ public final class ForwardHandler extends ChannelInboundHandlerAdapter implement
     closeClient = false;
     upgrade = false;
     switching = false;
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (!(evt instanceof IdleStateEvent)) {
+      ctx.fireUserEventTriggered(evt);
+      return;
+    }
+    // the client idle timeout fired while a request was in progress (IdleTimeoutHandler)
+    if (ex != null && !responseStarted) {
+      Upstream u = upstream;
+      if (u != null) {
+        u.unbind();
+        u.channel().close();
+      }
+      refuse(
+          504,
+          ex.decision().deny(Reason.UPSTREAM_ERROR, true),
+          "no response from the upstream within limits.idle_timeout");
+    } else {
+      ctx.close();
+    }
   }
 
   @Override
