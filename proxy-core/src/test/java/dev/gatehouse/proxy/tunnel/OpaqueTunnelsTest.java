@@ -44,9 +44,12 @@ class OpaqueTunnelsTest {
 
   @Test
   void defaultPorts_orMethodRules_orOtherAgents_doNot() {
-    assertThat(OpaqueTunnels.allowed(ENGINE, "anonymous", Host.parse("web.example"), 443)).isFalse();
-    assertThat(OpaqueTunnels.allowed(ENGINE, "anonymous", Host.parse("api.example"), 443)).isFalse();
-    assertThat(OpaqueTunnels.allowed(ENGINE, "anonymous", Host.parse("build.example"), 2222)).isFalse();
+    assertThat(OpaqueTunnels.allowed(ENGINE, "anonymous", Host.parse("web.example"), 443))
+        .isFalse();
+    assertThat(OpaqueTunnels.allowed(ENGINE, "anonymous", Host.parse("api.example"), 443))
+        .isFalse();
+    assertThat(OpaqueTunnels.allowed(ENGINE, "anonymous", Host.parse("build.example"), 2222))
+        .isFalse();
     assertThat(OpaqueTunnels.allowed(ENGINE, "anonymous", Host.parse("git.example"), 23)).isFalse();
   }
 }
