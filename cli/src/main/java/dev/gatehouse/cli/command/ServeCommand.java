@@ -45,10 +45,16 @@ public final class ServeCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--config", paramLabel = "FILE", description = "Server configuration (gatehouse.yaml).")
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description = "Server configuration (gatehouse.yaml).")
   Path config;
 
-  @Option(names = "--policy", paramLabel = "FILE", description = "Policy file; watched and hot-reloaded.")
+  @Option(
+      names = "--policy",
+      paramLabel = "FILE",
+      description = "Policy file; watched and hot-reloaded.")
   Path policy;
 
   @Option(
@@ -148,8 +154,7 @@ public final class ServeCommand implements Callable<Integer> {
           "gatehouse: note: some rules name methods or paths; with tls.intercept: never, HTTPS"
               + " to those hosts is refused (403)");
     }
-    String credentials =
-        engine.model().anonymous() == AnonymousPolicy.DENY ? "AGENT:TOKEN@" : "";
+    String credentials = engine.model().anonymous() == AnonymousPolicy.DENY ? "AGENT:TOKEN@" : "";
     out.println("HTTPS_PROXY=http://" + credentials + host + ":" + proxy.getPort());
     out.println("HTTP_PROXY=http://" + credentials + host + ":" + proxy.getPort());
     out.flush();
@@ -179,7 +184,8 @@ public final class ServeCommand implements Callable<Integer> {
     ServerConfig.Admin admin =
         adminListen == null
             ? c.admin()
-            : new ServerConfig.Admin(parseHostPort(adminListen, "--admin-listen"), c.admin().tokenEnv());
+            : new ServerConfig.Admin(
+                parseHostPort(adminListen, "--admin-listen"), c.admin().tokenEnv());
     return new ServerConfig(
         l, admin, c.policy(), c.dns(), c.tls(), c.approvals(), c.audit(), c.limits());
   }
