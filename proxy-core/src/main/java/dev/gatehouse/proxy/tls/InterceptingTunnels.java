@@ -1,7 +1,6 @@
 package dev.gatehouse.proxy.tls;
 
 import dev.gatehouse.proxy.http.UpstreamTls;
-import dev.gatehouse.proxy.pipeline.Exchange;
 import dev.gatehouse.proxy.tunnel.Tunnel;
 import dev.gatehouse.proxy.tunnel.TunnelInterceptor;
 import io.netty.channel.ChannelPipeline;
@@ -23,9 +22,8 @@ final class InterceptingTunnels implements TunnelInterceptor {
 
   @Override
   public void install(ChannelPipeline pipeline, Tunnel tunnel) {
-    // the CONNECT's exchange is still current here: the tunnel's call, ended when it closes
-    Exchange exchange = Exchange.current(pipeline.channel());
-    pipeline.addLast(InterceptStage.NAME, new InterceptStage(tunnel, exchange, leaves, upstream));
+    pipeline.addLast(
+        InterceptStage.NAME, new InterceptStage(tunnel, tunnel.exchange(), leaves, upstream));
     // start minting now, while the client reads the 200 and writes its ClientHello
     leaves.serverContext(tunnel.host());
   }

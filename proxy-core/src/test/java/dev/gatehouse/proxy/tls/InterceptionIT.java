@@ -6,6 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.gatehouse.config.model.ServerConfig;
+import dev.gatehouse.proxy.observe.CallEnd;
+import dev.gatehouse.proxy.observe.CallHandle;
+import dev.gatehouse.proxy.observe.CallKind;
+import dev.gatehouse.proxy.observe.CallObserver;
+import dev.gatehouse.proxy.observe.CallStart;
+import dev.gatehouse.proxy.observe.TlsMode;
 import dev.gatehouse.proxy.testing.ClientProcess;
 import dev.gatehouse.proxy.testing.GatehouseExtension;
 import dev.gatehouse.proxy.testing.GitFixture;
@@ -104,6 +110,29 @@ class InterceptionIT {
       anonymous: default
       """;
 
+  /** Every call the proxy reports: what the spans and audit records are made from. */
+  static final java.util.concurrent.BlockingQueue<CallEnd> ENDED =
+      new java.util.concurrent.LinkedBlockingQueue<>();
+
+  static final java.util.Map<String, CallStart> STARTED =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  static final CallObserver RECORDER =
+      start ->
+          new CallHandle() {
+            {
+              STARTED.put(start.requestId(), start);
+            }
+
+            @Override
+            public void event(String name, java.util.Map<String, String> attributes) {}
+
+            @Override
+            public void end(CallEnd end) {
+              ENDED.add(end);
+            }
+          };
+
   @RegisterExtension
   static final GatehouseExtension gatehouse =
       GatehouseExtension.withPolicy(POLICY, dns)
@@ -122,6 +151,7 @@ class InterceptionIT {
                       c.approvals(),
                       c.audit(),
                       c.limits()))
+          .settings(b -> b.observer(RECORDER))
           .settings(
               b -> {
                 try {
@@ -140,6 +170,7 @@ class InterceptionIT {
 
   @BeforeEach
   void reset() {
+    ENDED.clear();
     origin.reset();
     stranger.reset();
     tunnelOrigin.reset();
@@ -300,7 +331,7 @@ class InterceptionIT {
   }
 
   @Test
-  void sniOtherThanConnectHost_closedBeforeAnythingGoesUpstream() {
+  void sniOtherThanConnectHost_closedBeforeAnythingGoesUpstream() throws Exception {
     RawClient plain = gatehouse.client();
     plain.send("CONNECT " + apiHost() + " HTTP/1.1\r\nHost: " + apiHost() + "\r\n\r\n");
     assertThat(plain.readResponse(true).status()).isEqualTo(200);
@@ -319,6 +350,56 @@ class InterceptionIT {
         .isInstanceOf(IOException.class);
     plain.close();
     assertThat(origin.connections()).isZero();
+    // this test's tunnel is the only one to end with bad_request (earlier ones may still end)
+    boolean refused = false;
+    for (int i = 0; i < 50 && !refused; i++) {
+      CallEnd end = ENDED.poll(10, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(end).as("the tunnel's call ended").isNotNull();
+      refused =
+          end.method().equals("CONNECT") && end.decision().reason().name().equals("BAD_REQUEST");
+    }
+    assertThat(refused).isTrue();
+  }
+
+  @Test
+  void calls_tunnelReportsInterceptAndInnerRequestsAreItsChildren() throws Exception {
+    try (Session s = openApi()) {
+      assertThat(s.get("GET", "/v1/a", apiHost()).status()).isEqualTo(200);
+      assertThat(s.get("GET", "/v2/b", apiHost()).status()).isEqualTo(403);
+    }
+    // calls of earlier tests may still be ending: keep this tunnel's and its requests'
+    String a = "https://" + apiHost() + "/v1/a";
+    String b = "https://" + apiHost() + "/v2/b";
+    List<CallEnd> ends = new java.util.ArrayList<>();
+    for (int i = 0; i < 50 && !(seen(ends, a) && seen(ends, b) && seen(ends, apiHost())); i++) {
+      CallEnd end = ENDED.poll(10, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(end).as("calls ended so far: %s", ends).isNotNull();
+      if (List.of(a, b, apiHost()).contains(end.urlFull())) {
+        ends.add(end);
+      }
+    }
+    CallEnd tunnel =
+        ends.stream().filter(e -> e.method().equals("CONNECT")).findFirst().orElseThrow();
+    assertThat(tunnel.tls()).isEqualTo(TlsMode.INTERCEPT);
+    assertThat(tunnel.statusCode()).isEqualTo(200);
+    List<CallEnd> inner = ends.stream().filter(e -> !e.method().equals("CONNECT")).toList();
+    assertThat(inner)
+        .extracting(CallEnd::urlFull)
+        .containsExactly("https://" + apiHost() + "/v1/a", "https://" + apiHost() + "/v2/b");
+    assertThat(inner).extracting(CallEnd::tls).containsOnly(TlsMode.INTERCEPT);
+    assertThat(inner)
+        .extracting(e -> e.decision().reason().name())
+        .containsExactly("RULE_ALLOW", "PATH_NOT_ALLOWED");
+    assertThat(
+            STARTED.values().stream()
+                .filter(st -> st.kind() == CallKind.INTERCEPTED)
+                .filter(st -> st.parent().isPresent())
+                .count())
+        .isGreaterThanOrEqualTo(2);
+  }
+
+  private static boolean seen(List<CallEnd> ends, String url) {
+    return ends.stream().anyMatch(e -> e.urlFull().equals(url));
   }
 
   // ---- upstream verification ----
