@@ -112,6 +112,31 @@ class PolicyReloadIT {
         .isTrue();
   }
 
+  /** A ConfigMap volume: the file is a symlink chain and the kubelet swaps a directory link. */
+  @org.junit.jupiter.api.Nested
+  class KubernetesConfigMap {
+    @RegisterExtension
+    final GatehouseExtension k8s =
+        GatehouseExtension.withPolicy(TestPolicies.STANDARD, dns).kubernetesLayout();
+
+    private int status() {
+      try (RawClient c = k8s.client()) {
+        String a = TestPolicies.ORIGIN + ":" + upstream.port();
+        c.send("GET http://" + a + "/echo/k8s HTTP/1.1\r\nHost: " + a + "\r\n\r\n");
+        return c.readResponse().status();
+      }
+    }
+
+    @Test
+    void symlinkSwap_reloadsPolicy() throws InterruptedException {
+      assertThat(status()).isEqualTo(200);
+      k8s.writePolicy(denyingOrigin());
+      assertThat(eventually(v -> status() == 403)).as("..data swap picked up").isTrue();
+      k8s.writePolicy(TestPolicies.STANDARD);
+      assertThat(eventually(v -> status() == 200)).as("second swap picked up").isTrue();
+    }
+  }
+
   private boolean reloadFailuresCounted() {
     RawResponse m = gatehouse.admin("GET", "/metrics", GatehouseExtension.ADMIN_TOKEN);
     return m.status() == 200
