@@ -7,6 +7,8 @@ import dev.gatehouse.proxy.observe.CallEnd;
 import dev.gatehouse.proxy.observe.CallHandle;
 import dev.gatehouse.proxy.observe.CallObserver;
 import dev.gatehouse.proxy.observe.CallStart;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -15,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * 12: observability is a decorator, handlers never touch the registry for decisions).
  */
 public final class ProxyMetrics implements CallObserver {
+  private static final int REASONS = Reason.values().length;
   private final MetricsRegistry registry;
   private final MetricsRegistry.Counter decisions;
   private final MetricsRegistry.Gauge activeConnections;
@@ -25,9 +28,8 @@ public final class ProxyMetrics implements CallObserver {
   private final MetricsRegistry.Counter rejectedConnections;
 
   /** decisions_total children by action and reason, then agent: no allocation per call. */
-  @SuppressWarnings("unchecked")
-  private final Map<String, MetricsRegistry.CounterChild>[] decisionChildren =
-      new Map[Action.values().length * Reason.values().length];
+  private final List<Map<String, MetricsRegistry.CounterChild>> decisionChildren =
+      new ArrayList<>();
 
   private final CallHandle countingHandle =
       new CallHandle() {
@@ -69,8 +71,8 @@ public final class ProxyMetrics implements CallObserver {
             "gatehouse_rejected_connections_total",
             "Connections refused with 503 at the connection limit, by limit.",
             "limit");
-    for (int i = 0; i < decisionChildren.length; i++) {
-      decisionChildren[i] = new ConcurrentHashMap<>();
+    for (int i = 0; i < Action.values().length * Reason.values().length; i++) {
+      decisionChildren.add(new ConcurrentHashMap<>());
     }
   }
 
@@ -86,7 +88,7 @@ public final class ProxyMetrics implements CallObserver {
   private void count(CallEnd end) {
     Decision d = end.decision();
     Map<String, MetricsRegistry.CounterChild> byAgent =
-        decisionChildren[d.action().ordinal() * Reason.values().length + d.reason().ordinal()];
+        decisionChildren.get(d.action().ordinal() * REASONS + d.reason().ordinal());
     MetricsRegistry.CounterChild child = byAgent.get(d.agent());
     if (child == null) {
       child =

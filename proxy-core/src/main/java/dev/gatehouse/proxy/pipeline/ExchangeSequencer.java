@@ -1,5 +1,6 @@
 package dev.gatehouse.proxy.pipeline;
 
+import dev.gatehouse.proxy.http.HopByHop;
 import dev.gatehouse.proxy.observe.CallHandle;
 import dev.gatehouse.proxy.observe.CallKind;
 import dev.gatehouse.proxy.observe.CallStart;
@@ -177,7 +178,7 @@ public final class ExchangeSequencer extends ChannelDuplexHandler {
     boolean keepAlive =
         request.decoderResult().isSuccess()
             && HttpUtil.isKeepAlive(request)
-            && !h.containsValue(HttpHeaderNames.PROXY_CONNECTION, "close", true);
+            && !h.containsValue(HopByHop.PROXY_CONNECTION, "close", true);
     return new Exchange(
         context,
         requestId,
