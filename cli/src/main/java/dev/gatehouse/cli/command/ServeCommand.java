@@ -40,10 +40,16 @@ public final class ServeCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--config", paramLabel = "FILE", description = "Server configuration (gatehouse.yaml).")
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description = "Server configuration (gatehouse.yaml).")
   Path config;
 
-  @Option(names = "--policy", paramLabel = "FILE", description = "Policy file; watched and hot-reloaded.")
+  @Option(
+      names = "--policy",
+      paramLabel = "FILE",
+      description = "Policy file; watched and hot-reloaded.")
   Path policy;
 
   @Option(
@@ -122,8 +128,7 @@ public final class ServeCommand implements Callable<Integer> {
           "gatehouse: note: some rules name methods or paths; HTTPS to those hosts needs TLS"
               + " interception and is refused (403) until it is configured");
     }
-    String credentials =
-        engine.model().anonymous() == AnonymousPolicy.DENY ? "AGENT:TOKEN@" : "";
+    String credentials = engine.model().anonymous() == AnonymousPolicy.DENY ? "AGENT:TOKEN@" : "";
     out.println("HTTPS_PROXY=http://" + credentials + host + ":" + proxy.getPort());
     out.println("HTTP_PROXY=http://" + credentials + host + ":" + proxy.getPort());
     out.flush();
@@ -153,7 +158,8 @@ public final class ServeCommand implements Callable<Integer> {
     ServerConfig.Admin admin =
         adminListen == null
             ? c.admin()
-            : new ServerConfig.Admin(parseHostPort(adminListen, "--admin-listen"), c.admin().tokenEnv());
+            : new ServerConfig.Admin(
+                parseHostPort(adminListen, "--admin-listen"), c.admin().tokenEnv());
     return new ServerConfig(
         l, admin, c.policy(), c.dns(), c.tls(), c.approvals(), c.audit(), c.limits());
   }

@@ -67,8 +67,7 @@ public final class HopByHop {
   private static boolean isGatehouse(CharSequence name) {
     return name.length() >= GATEHOUSE_PREFIX.length()
         && (name.charAt(0) | 0x20) == 'g'
-        && AsciiString.regionMatches(
-            name, true, 0, GATEHOUSE_PREFIX, 0, GATEHOUSE_PREFIX.length());
+        && AsciiString.regionMatches(name, true, 0, GATEHOUSE_PREFIX, 0, GATEHOUSE_PREFIX.length());
   }
 
   private static void stripConnectionNamed(HttpHeaders h) {

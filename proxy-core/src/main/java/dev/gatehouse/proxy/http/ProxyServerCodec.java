@@ -6,8 +6,6 @@ import io.netty.channel.CombinedChannelDuplexHandler;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpMethod;
@@ -16,6 +14,8 @@ import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
 import java.util.ArrayDeque;
 import java.util.List;
 
@@ -54,8 +54,10 @@ public final class ProxyServerCodec
   /** Request decoder that stops at a CONNECT and refuses obs-fold. */
   public final class Decoder extends HttpRequestDecoder {
     private boolean stopped;
+
     /** Between messages or inside a request head (not in a body). */
     private boolean inHead = true;
+
     /** Part of the current head was already consumed: the buffer starts at a line start. */
     private boolean headStarted;
 

@@ -62,8 +62,7 @@ public final class ProxyMetrics implements CallObserver {
     this.bytesIn = bytes.labels("in");
     this.bytesOut = bytes.labels("out");
     this.reloads =
-        registry.counter(
-            "gatehouse_policy_reloads_total", "Policy reloads by result.", "result");
+        registry.counter("gatehouse_policy_reloads_total", "Policy reloads by result.", "result");
     reloads.labels("success");
     reloads.labels("failure");
     this.rejectedConnections =

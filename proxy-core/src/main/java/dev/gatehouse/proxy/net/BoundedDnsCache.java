@@ -16,8 +16,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The DNS answer cache behind {@link TargetResolver}: bounded in names (Netty's default cache is
- * not), each answer kept for its record TTL capped at {@code maxTtlSeconds}, failures not cached.
- * A cached answer saves a lookup, never a check: every address is checked on every request.
+ * not), each answer kept for its record TTL capped at {@code maxTtlSeconds}, failures not cached. A
+ * cached answer saves a lookup, never a check: every address is checked on every request.
  */
 final class BoundedDnsCache implements DnsCache {
   private record Entry(String hostname, InetAddress address, long expiresAtNanos)

@@ -35,9 +35,9 @@ import java.util.concurrent.TimeUnit;
  * rebinding between check and connect).
  *
  * <p>With {@code dns.servers} set, Netty's non-blocking {@link DnsNameResolver} asks them (one
- * resolver per event loop, one {@link BoundedDnsCache} for all: 10,000 names, record TTLs capped
- * at five minutes); with none,
- * the system resolver runs on a small thread pool, never on an event loop.
+ * resolver per event loop, one {@link BoundedDnsCache} for all: 10,000 names, record TTLs capped at
+ * five minutes); with none, the system resolver runs on a small thread pool, never on an event
+ * loop.
  */
 public final class TargetResolver implements AutoCloseable {
   private static final int MAX_TTL_SECONDS = 300;
@@ -48,6 +48,7 @@ public final class TargetResolver implements AutoCloseable {
   private final AddressGuard guard;
   private final Map<EventLoop, DnsNameResolver> resolvers = new ConcurrentHashMap<>();
   private final ExecutorService systemResolver;
+
   /**
    * The system resolver's answers (no TTLs are visible through it): kept as long as the JVM's own
    * positive cache (30 s), so a hit skips the hop to the resolver threads.

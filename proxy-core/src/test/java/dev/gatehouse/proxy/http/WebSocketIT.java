@@ -59,8 +59,10 @@ class WebSocketIT {
                         .addLast(
                             new SimpleChannelInboundHandler<TextWebSocketFrame>() {
                               @Override
-                              public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-                                if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
+                              public void userEventTriggered(
+                                  ChannelHandlerContext ctx, Object evt) {
+                                if (evt
+                                    instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
                                   ctx.writeAndFlush(new TextWebSocketFrame("hello"));
                                 }
                               }
@@ -114,8 +116,16 @@ class WebSocketIT {
       OutputStream out = s.getOutputStream();
       InputStream in = s.getInputStream();
       out.write(
-          ("GET http://" + TestPolicies.ORIGIN + ":" + port + "/ws HTTP/1.1\r\n"
-                  + "Host: " + TestPolicies.ORIGIN + ":" + port + "\r\n"
+          ("GET http://"
+                  + TestPolicies.ORIGIN
+                  + ":"
+                  + port
+                  + "/ws HTTP/1.1\r\n"
+                  + "Host: "
+                  + TestPolicies.ORIGIN
+                  + ":"
+                  + port
+                  + "\r\n"
                   + "Upgrade: websocket\r\nConnection: Upgrade\r\n"
                   + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
               .getBytes(StandardCharsets.ISO_8859_1));

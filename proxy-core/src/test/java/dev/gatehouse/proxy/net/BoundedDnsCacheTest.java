@@ -28,7 +28,9 @@ class BoundedDnsCacheTest {
     c.cache("a.test", null, ip("192.0.2.1"), 10, null);
     c.cache("A.test", null, ip("192.0.2.2"), 10, null);
     List<? extends DnsCacheEntry> got = c.get("a.test", null);
-    assertThat(got).extracting(DnsCacheEntry::address).containsExactly(ip("192.0.2.1"), ip("192.0.2.2"));
+    assertThat(got)
+        .extracting(DnsCacheEntry::address)
+        .containsExactly(ip("192.0.2.1"), ip("192.0.2.2"));
     advanceSeconds(11);
     assertThat(c.get("a.test", null)).isNull();
   }
