@@ -64,6 +64,37 @@ class UpstreamFailureIT {
     assertGatehouseBlock(get(TestPolicies.ORIGIN + ":" + closedPort, "/"), 502, "upstream_error");
   }
 
+  /**
+   * A listener whose accept queue is full drops SYNs, so a connect to it hangs: on loopback, the
+   * only way to make the proxy's connect time out without sending a packet anywhere else.
+   */
+  @Test
+  void upstreamConnectTimeout_is504UpstreamError() throws IOException {
+    try (ServerSocket full = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      java.util.List<java.net.Socket> fillers = new java.util.ArrayList<>();
+      try {
+        boolean queueFull = false;
+        for (int i = 0; i < 8 && !queueFull; i++) {
+          java.net.Socket s = new java.net.Socket();
+          fillers.add(s);
+          try {
+            s.connect(full.getLocalSocketAddress(), 200);
+          } catch (java.net.SocketTimeoutException e) {
+            queueFull = true;
+          }
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+            queueFull, "this kernel does not drop SYNs at a full accept queue");
+        RawResponse r = get(TestPolicies.ORIGIN + ":" + full.getLocalPort(), "/");
+        assertGatehouseBlock(r, 504, "upstream_error");
+      } finally {
+        for (java.net.Socket s : fillers) {
+          s.close();
+        }
+      }
+    }
+  }
+
   @Test
   void upstreamSlowPastTimeout_is504UpstreamError() {
     upstream.mode(UpstreamServer.Mode.SLOW).slowDelay(Duration.ofSeconds(20));
