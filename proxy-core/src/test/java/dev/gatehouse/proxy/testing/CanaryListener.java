@@ -99,16 +99,17 @@ public final class CanaryListener
         try {
           channels.add(bind(new InetSocketAddress(address("::1"), port)));
           ipv6 = true;
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
           if (!hasIpv6Loopback()) {
             ipv6 = false; // no ::1 here: nothing can connect to it either
           } else {
-            throw e; // port taken on ::1: try another port
+            throw new IllegalStateException(e); // port taken on ::1: try another port
           }
         }
         return this;
-      } catch (RuntimeException e) {
-        // port in use on one of the addresses: next attempt
+      } catch (Exception e) {
+        // port in use on one of the addresses (Netty rethrows the checked BindException as is):
+        // next attempt
       }
     }
     close();
