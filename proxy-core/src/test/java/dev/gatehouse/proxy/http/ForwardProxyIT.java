@@ -191,6 +191,18 @@ class ForwardProxyIT {
     assertThat(upstream.received().get(0).body()).isEqualTo(payload);
   }
 
+  /** NETTY-NOTES: a chunked response to an HTTP/1.0 client is de-chunked and ends with a close. */
+  @Test
+  void http10Client_getsUnchunkedBodyAndClose() {
+    try (RawClient c = gatehouse.client()) {
+      c.send("GET http://" + origin() + "/chunked/5000 HTTP/1.0\r\nHost: " + origin() + "\r\n\r\n");
+      RawResponse r = c.readResponse();
+      assertThat(r.status()).as(r.toString()).isEqualTo(200);
+      assertThat(r.hasHeader("Transfer-Encoding")).isFalse();
+      assertThat(r.body()).isEqualTo(UpstreamServer.expectedBytes(5000));
+    }
+  }
+
   @Test
   void head_andStatusCodes_passThrough() {
     try (RawClient c = gatehouse.client()) {

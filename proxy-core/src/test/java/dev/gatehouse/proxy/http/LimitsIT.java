@@ -94,6 +94,17 @@ class LimitsIT {
   }
 
   @Test
+  void idleTunnel_closedAfterIdleTimeout() {
+    try (RawClient c = gatehouse.client()) {
+      c.send("CONNECT " + origin() + " HTTP/1.1\r\nHost: " + origin() + "\r\n\r\n");
+      assertThat(c.readResponse(true).status()).isEqualTo(200);
+      assertThat(c.awaitClosed(Duration.ofSeconds(5)))
+          .as("an idle tunnel is closed after the 700 ms idle timeout")
+          .isTrue();
+    }
+  }
+
+  @Test
   void expectContinue_bodyForwardedAfter100() {
     try (RawClient c = gatehouse.client()) {
       c.send(
