@@ -152,6 +152,51 @@ class ProxyAuthIT {
     }
   }
 
+  /**
+   * {@code source_cidrs} alone identifies an agent (SPEC §2: for clients that cannot send proxy
+   * credentials, such as Java's HttpClient), and its own rules apply.
+   */
+  @org.junit.jupiter.api.Nested
+  class SourceAddressIdentity {
+    @RegisterExtension
+    final GatehouseExtension bySource =
+        GatehouseExtension.withPolicy(
+            """
+            version: 1
+            defaults: {action: deny}
+            network: {allow_cidrs: [127.0.0.1/32]}
+            rules:
+              - id: nothing-for-everyone
+                deny: ["**.denied.test"]
+            agents:
+              local-runner:
+                source_cidrs: [127.0.0.1/32]
+                rules:
+                  - id: runner-origin
+                    allow: ["origin.test"]
+                    ports: ["1-65535"]
+            anonymous: deny
+            """,
+            dns);
+
+    @Test
+    void noCredentials_fromAgentSource_identifiedAndAllowed() {
+      try (RawClient c = bySource.client()) {
+        c.send("GET http://" + origin() + "/echo/src HTTP/1.1\r\nHost: " + origin() + "\r\n\r\n");
+        RawResponse r = c.readResponse();
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+      }
+      try (RawClient c = bySource.client()) {
+        String other = "www.origin.test:" + upstream.port();
+        c.send("GET http://" + other + "/ HTTP/1.1\r\nHost: " + other + "\r\n\r\n");
+        RawResponse r = c.readResponse();
+        assertGatehouseBlock(r, 403, "default_deny");
+        assertThat(r.bodyText().lines().findFirst().orElseThrow())
+            .contains("\"agent\":\"local-runner\"");
+      }
+    }
+  }
+
   private static String sha256(String s) {
     try {
       return HexFormat.of()
