@@ -15,6 +15,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.HexFormat;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -156,7 +157,7 @@ class ProxyAuthIT {
    * {@code source_cidrs} alone identifies an agent (SPEC §2: for clients that cannot send proxy
    * credentials, such as Java's HttpClient), and its own rules apply.
    */
-  @org.junit.jupiter.api.Nested
+  @Nested
   class SourceAddressIdentity {
     @RegisterExtension
     final GatehouseExtension bySource =

@@ -10,8 +10,10 @@ import dev.gatehouse.proxy.testing.RawResponse;
 import dev.gatehouse.proxy.testing.TestDnsServer;
 import dev.gatehouse.proxy.testing.TestPolicies;
 import dev.gatehouse.proxy.testing.UpstreamServer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -168,9 +170,8 @@ class LimitsIT {
 
     private RawResponse get(RawClient c, String agent, String token) {
       String auth =
-          java.util.Base64.getEncoder()
-              .encodeToString(
-                  (agent + ":" + token).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+          Base64.getEncoder()
+              .encodeToString((agent + ":" + token).getBytes(StandardCharsets.UTF_8));
       c.send(
           "GET http://"
               + origin()

@@ -13,7 +13,12 @@ import dev.gatehouse.proxy.testing.UpstreamServer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -71,24 +76,23 @@ class UpstreamFailureIT {
   @Test
   void upstreamConnectTimeout_is504UpstreamError() throws IOException {
     try (ServerSocket full = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      java.util.List<java.net.Socket> fillers = new java.util.ArrayList<>();
+      List<Socket> fillers = new ArrayList<>();
       try {
         boolean queueFull = false;
         for (int i = 0; i < 8 && !queueFull; i++) {
-          java.net.Socket s = new java.net.Socket();
+          Socket s = new Socket();
           fillers.add(s);
           try {
             s.connect(full.getLocalSocketAddress(), 200);
-          } catch (java.net.SocketTimeoutException e) {
+          } catch (SocketTimeoutException e) {
             queueFull = true;
           }
         }
-        org.junit.jupiter.api.Assumptions.assumeTrue(
-            queueFull, "this kernel does not drop SYNs at a full accept queue");
+        Assumptions.assumeTrue(queueFull, "this kernel does not drop SYNs at a full accept queue");
         RawResponse r = get(TestPolicies.ORIGIN + ":" + full.getLocalPort(), "/");
         assertGatehouseBlock(r, 504, "upstream_error");
       } finally {
-        for (java.net.Socket s : fillers) {
+        for (Socket s : fillers) {
           s.close();
         }
       }

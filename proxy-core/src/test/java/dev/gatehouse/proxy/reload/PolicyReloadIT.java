@@ -11,6 +11,7 @@ import dev.gatehouse.proxy.testing.UpstreamServer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.function.Predicate;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -113,7 +114,7 @@ class PolicyReloadIT {
   }
 
   /** A ConfigMap volume: the file is a symlink chain and the kubelet swaps a directory link. */
-  @org.junit.jupiter.api.Nested
+  @Nested
   class KubernetesConfigMap {
     @RegisterExtension
     final GatehouseExtension k8s =

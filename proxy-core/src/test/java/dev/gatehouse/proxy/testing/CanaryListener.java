@@ -10,6 +10,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.SocketAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
@@ -178,7 +179,7 @@ public final class CanaryListener
   }
 
   private static boolean hasIpv6Loopback() {
-    try (var s = new java.net.ServerSocket()) {
+    try (var s = new ServerSocket()) {
       s.bind(new InetSocketAddress(address("::1"), 0));
       return true;
     } catch (Exception e) {
