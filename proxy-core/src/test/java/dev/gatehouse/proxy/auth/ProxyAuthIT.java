@@ -15,6 +15,13 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.logging.SimpleFormatter;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -151,6 +158,48 @@ class ProxyAuthIT {
       assertThat(r.bodyText().lines().findFirst().orElseThrow()).contains("\"agent\":\"ci\"");
       assertThat(r.toString()).doesNotContain(CI_TOKEN);
     }
+  }
+
+  /** SPEC §1/STYLE 11: tokens never reach logs (at any level) nor metrics. */
+  @Test
+  void secrets_neverLoggedNorInMetrics() {
+    Logger gatehouseLogger = Logger.getLogger("dev.gatehouse");
+    Level before = gatehouseLogger.getLevel();
+    List<String> logged = new CopyOnWriteArrayList<>();
+    Handler capture =
+        new Handler() {
+          @Override
+          public void publish(LogRecord record) {
+            logged.add(new SimpleFormatter().format(record));
+          }
+
+          @Override
+          public void flush() {}
+
+          @Override
+          public void close() {}
+        };
+    capture.setLevel(Level.ALL);
+    gatehouseLogger.setLevel(Level.ALL);
+    gatehouseLogger.addHandler(capture);
+    try {
+      get(basic("ci", CI_TOKEN));
+      get(basic("ci", "wrong-" + CI_TOKEN));
+      get(basic("hashed", HASHED_TOKEN));
+      get(basic(CI_TOKEN, CI_TOKEN));
+      Logger.getLogger("dev.gatehouse.proxy.auth.capture").fine("capture works");
+      RawResponse metrics = gatehouse.admin("GET", "/metrics", GatehouseExtension.ADMIN_TOKEN);
+      assertThat(metrics.bodyText()).doesNotContain(CI_TOKEN).doesNotContain(HASHED_TOKEN);
+    } finally {
+      gatehouseLogger.removeHandler(capture);
+      gatehouseLogger.setLevel(before);
+    }
+    assertThat(logged).anyMatch(l -> l.contains("capture works")); // the capture sees FINE
+    String base64 = basic("ci", CI_TOKEN).substring("Basic ".length());
+    assertThat(String.join("\n", logged))
+        .doesNotContain(CI_TOKEN)
+        .doesNotContain(HASHED_TOKEN)
+        .doesNotContain(base64);
   }
 
   /**
