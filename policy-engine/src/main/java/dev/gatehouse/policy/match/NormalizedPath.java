@@ -71,6 +71,7 @@ public final class NormalizedPath {
         return new NormalizedPath(raw, true);
       }
       if (c == '%' || c == ';' || (c == '.' && s.charAt(i - 1) == '/')) {
+        // escapes, path parameters and dot segments need the full treatment below
         simple = false;
       }
     }
@@ -174,11 +175,22 @@ public final class NormalizedPath {
     return false;
   }
 
-  /** {@code .} or {@code ..}, possibly followed by {@code ;params}. */
+  /**
+   * {@code .} or {@code ..}, possibly followed by path parameters ({@code ;x}, also encoded as
+   * {@code %3B}) or an encoded NUL that a C server would stop at.
+   */
   private static boolean isDotLike(String seg) {
-    int semi = seg.indexOf(';');
-    String s = semi < 0 ? seg : seg.substring(0, semi);
-    return s.equals(".") || s.equals("..");
+    if (seg.isEmpty() || seg.charAt(0) != '.') {
+      return false;
+    }
+    int cut = seg.length();
+    for (String stop : new String[] {";", "%3B", "%00"}) {
+      int at = seg.indexOf(stop);
+      if (at >= 0 && at < cut) {
+        cut = at;
+      }
+    }
+    return cut == 1 || (cut == 2 && seg.charAt(1) == '.');
   }
 
   /** The segments after the leading {@code /}: {@code /} is one empty segment. */
