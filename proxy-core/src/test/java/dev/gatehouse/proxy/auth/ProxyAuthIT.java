@@ -15,6 +15,14 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.logging.SimpleFormatter;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -149,6 +157,93 @@ class ProxyAuthIT {
       assertGatehouseBlock(r, 403, "default_deny");
       assertThat(r.bodyText().lines().findFirst().orElseThrow()).contains("\"agent\":\"ci\"");
       assertThat(r.toString()).doesNotContain(CI_TOKEN);
+    }
+  }
+
+  /** SPEC §1/STYLE 11: tokens never reach logs (at any level) nor metrics. */
+  @Test
+  void secrets_neverLoggedNorInMetrics() {
+    Logger gatehouseLogger = Logger.getLogger("dev.gatehouse");
+    Level before = gatehouseLogger.getLevel();
+    List<String> logged = new CopyOnWriteArrayList<>();
+    Handler capture =
+        new Handler() {
+          @Override
+          public void publish(LogRecord record) {
+            logged.add(new SimpleFormatter().format(record));
+          }
+
+          @Override
+          public void flush() {}
+
+          @Override
+          public void close() {}
+        };
+    capture.setLevel(Level.ALL);
+    gatehouseLogger.setLevel(Level.ALL);
+    gatehouseLogger.addHandler(capture);
+    try {
+      get(basic("ci", CI_TOKEN));
+      get(basic("ci", "wrong-" + CI_TOKEN));
+      get(basic("hashed", HASHED_TOKEN));
+      get(basic(CI_TOKEN, CI_TOKEN));
+      Logger.getLogger("dev.gatehouse.proxy.auth.capture").fine("capture works");
+      RawResponse metrics = gatehouse.admin("GET", "/metrics", GatehouseExtension.ADMIN_TOKEN);
+      assertThat(metrics.bodyText()).doesNotContain(CI_TOKEN).doesNotContain(HASHED_TOKEN);
+    } finally {
+      gatehouseLogger.removeHandler(capture);
+      gatehouseLogger.setLevel(before);
+    }
+    assertThat(logged).anyMatch(l -> l.contains("capture works")); // the capture sees FINE
+    String base64 = basic("ci", CI_TOKEN).substring("Basic ".length());
+    assertThat(String.join("\n", logged))
+        .doesNotContain(CI_TOKEN)
+        .doesNotContain(HASHED_TOKEN)
+        .doesNotContain(base64);
+  }
+
+  /**
+   * {@code source_cidrs} alone identifies an agent (SPEC §2: for clients that cannot send proxy
+   * credentials, such as Java's HttpClient), and its own rules apply.
+   */
+  @Nested
+  class SourceAddressIdentity {
+    @RegisterExtension
+    final GatehouseExtension bySource =
+        GatehouseExtension.withPolicy(
+            """
+            version: 1
+            defaults: {action: deny}
+            network: {allow_cidrs: [127.0.0.1/32]}
+            rules:
+              - id: nothing-for-everyone
+                deny: ["**.denied.test"]
+            agents:
+              local-runner:
+                source_cidrs: [127.0.0.1/32]
+                rules:
+                  - id: runner-origin
+                    allow: ["origin.test"]
+                    ports: ["1-65535"]
+            anonymous: deny
+            """,
+            dns);
+
+    @Test
+    void noCredentials_fromAgentSource_identifiedAndAllowed() {
+      try (RawClient c = bySource.client()) {
+        c.send("GET http://" + origin() + "/echo/src HTTP/1.1\r\nHost: " + origin() + "\r\n\r\n");
+        RawResponse r = c.readResponse();
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+      }
+      try (RawClient c = bySource.client()) {
+        String other = "www.origin.test:" + upstream.port();
+        c.send("GET http://" + other + "/ HTTP/1.1\r\nHost: " + other + "\r\n\r\n");
+        RawResponse r = c.readResponse();
+        assertGatehouseBlock(r, 403, "default_deny");
+        assertThat(r.bodyText().lines().findFirst().orElseThrow())
+            .contains("\"agent\":\"local-runner\"");
+      }
     }
   }
 

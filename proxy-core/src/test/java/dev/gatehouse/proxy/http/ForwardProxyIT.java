@@ -116,6 +116,33 @@ class ForwardProxyIT {
     assertThat(upstream.received()).extracting(RecordedRequest::uri).doesNotContain("/echo/d1");
   }
 
+  /**
+   * 100 pipelined requests in one write: each is answered in order, or the proxy closes (its queue
+   * is bounded) and nothing it did not answer reached the upstream.
+   */
+  @Test
+  void pipelinedFlood_answeredInOrderWithoutLoss() {
+    int sent = 100;
+    StringBuilder flood = new StringBuilder();
+    for (int i = 0; i < sent; i++) {
+      flood.append(get(origin(), "/echo/flood-" + i));
+    }
+    int answered = 0;
+    try (RawClient c = gatehouse.client()) {
+      c.send(flood.toString());
+      for (int i = 0; i < sent; i++) {
+        if (c.isClosedByPeerWithin(java.time.Duration.ofSeconds(2))) {
+          break;
+        }
+        RawResponse r = c.readResponse();
+        assertThat(r.bodyText()).as("response %d", i).startsWith("GET /echo/flood-" + i + "\n");
+        answered++;
+      }
+    }
+    assertThat(answered).isGreaterThan(0);
+    assertThat(upstream.requests()).isEqualTo(answered);
+  }
+
   @Test
   void hopByHopAndProxyHeaders_notForwarded() {
     try (RawClient c = gatehouse.client()) {
@@ -189,6 +216,18 @@ class ForwardProxyIT {
       assertThat(c.readResponse().body()).isEqualTo(UpstreamServer.expectedBytes(100_000));
     }
     assertThat(upstream.received().get(0).body()).isEqualTo(payload);
+  }
+
+  /** NETTY-NOTES: a chunked response to an HTTP/1.0 client is de-chunked and ends with a close. */
+  @Test
+  void http10Client_getsUnchunkedBodyAndClose() {
+    try (RawClient c = gatehouse.client()) {
+      c.send("GET http://" + origin() + "/chunked/5000 HTTP/1.0\r\nHost: " + origin() + "\r\n\r\n");
+      RawResponse r = c.readResponse();
+      assertThat(r.status()).as(r.toString()).isEqualTo(200);
+      assertThat(r.hasHeader("Transfer-Encoding")).isFalse();
+      assertThat(r.body()).isEqualTo(UpstreamServer.expectedBytes(5000));
+    }
   }
 
   @Test

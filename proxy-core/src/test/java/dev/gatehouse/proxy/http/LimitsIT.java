@@ -10,9 +10,12 @@ import dev.gatehouse.proxy.testing.RawResponse;
 import dev.gatehouse.proxy.testing.TestDnsServer;
 import dev.gatehouse.proxy.testing.TestPolicies;
 import dev.gatehouse.proxy.testing.UpstreamServer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -93,6 +96,17 @@ class LimitsIT {
   }
 
   @Test
+  void idleTunnel_closedAfterIdleTimeout() {
+    try (RawClient c = gatehouse.client()) {
+      c.send("CONNECT " + origin() + " HTTP/1.1\r\nHost: " + origin() + "\r\n\r\n");
+      assertThat(c.readResponse(true).status()).isEqualTo(200);
+      assertThat(c.awaitClosed(Duration.ofSeconds(5)))
+          .as("an idle tunnel is closed after the 700 ms idle timeout")
+          .isTrue();
+    }
+  }
+
+  @Test
   void expectContinue_bodyForwardedAfter100() {
     try (RawClient c = gatehouse.client()) {
       c.send(
@@ -122,6 +136,72 @@ class LimitsIT {
               + denied
               + "\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n");
       assertGatehouseBlock(c.readResponse(), 403, "rule_deny");
+    }
+  }
+
+  /** {@code limits.max_connections_per_agent}: one agent's connections cannot starve another. */
+  @Nested
+  class PerAgentCap {
+    @RegisterExtension
+    final GatehouseExtension perAgent =
+        GatehouseExtension.withPolicy(
+                """
+                version: 1
+                defaults: {action: deny}
+                network: {allow_cidrs: [127.0.0.1/32]}
+                rules:
+                  - id: test-origins
+                    allow: ["**.test"]
+                    ports: ["1-65535"]
+                agents:
+                  greedy:
+                    token_env: GREEDY_TOKEN
+                  other:
+                    token_env: OTHER_TOKEN
+                anonymous: deny
+                """,
+                dns)
+            .env("GREEDY_TOKEN", "greedy-secret")
+            .env("OTHER_TOKEN", "other-secret")
+            .limits(
+                l ->
+                    new ServerConfig.Limits(
+                        l.maxHeaderBytes(), l.connectTimeout(), l.idleTimeout(), 2, 100));
+
+    private RawResponse get(RawClient c, String agent, String token) {
+      String auth =
+          Base64.getEncoder()
+              .encodeToString((agent + ":" + token).getBytes(StandardCharsets.UTF_8));
+      c.send(
+          "GET http://"
+              + origin()
+              + "/echo/"
+              + agent
+              + " HTTP/1.1\r\nHost: "
+              + origin()
+              + "\r\nProxy-Authorization: Basic "
+              + auth
+              + "\r\n\r\n");
+      return c.readResponse();
+    }
+
+    @Test
+    void agentPastItsCap_is503_otherAgentServed() {
+      try (RawClient a = perAgent.client();
+          RawClient b = perAgent.client();
+          RawClient c = perAgent.client();
+          RawClient other = perAgent.client()) {
+        assertThat(get(a, "greedy", "greedy-secret").status()).isEqualTo(200);
+        assertThat(get(b, "greedy", "greedy-secret").status()).isEqualTo(200);
+        RawResponse third = get(c, "greedy", "greedy-secret");
+        assertThat(third.status()).as(third.toString()).isEqualTo(503);
+        assertThat(third.header("Retry-After")).isNotBlank();
+        assertThat(third.header("Gatehouse-Request-Id")).isNotBlank();
+        assertThat(c.isClosedByPeer()).isTrue();
+        assertThat(get(other, "other", "other-secret").status()).isEqualTo(200);
+        // the held connections still work
+        assertThat(get(a, "greedy", "greedy-secret").status()).isEqualTo(200);
+      }
     }
   }
 }

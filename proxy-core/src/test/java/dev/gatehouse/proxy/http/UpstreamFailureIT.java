@@ -13,7 +13,12 @@ import dev.gatehouse.proxy.testing.UpstreamServer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -62,6 +67,36 @@ class UpstreamFailureIT {
       closedPort = s.getLocalPort(); // free again once closed: nothing listens there
     }
     assertGatehouseBlock(get(TestPolicies.ORIGIN + ":" + closedPort, "/"), 502, "upstream_error");
+  }
+
+  /**
+   * A listener whose accept queue is full drops SYNs, so a connect to it hangs: on loopback, the
+   * only way to make the proxy's connect time out without sending a packet anywhere else.
+   */
+  @Test
+  void upstreamConnectTimeout_is504UpstreamError() throws IOException {
+    try (ServerSocket full = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      List<Socket> fillers = new ArrayList<>();
+      try {
+        boolean queueFull = false;
+        for (int i = 0; i < 8 && !queueFull; i++) {
+          Socket s = new Socket();
+          fillers.add(s);
+          try {
+            s.connect(full.getLocalSocketAddress(), 200);
+          } catch (SocketTimeoutException e) {
+            queueFull = true;
+          }
+        }
+        Assumptions.assumeTrue(queueFull, "this kernel does not drop SYNs at a full accept queue");
+        RawResponse r = get(TestPolicies.ORIGIN + ":" + full.getLocalPort(), "/");
+        assertGatehouseBlock(r, 504, "upstream_error");
+      } finally {
+        for (Socket s : fillers) {
+          s.close();
+        }
+      }
+    }
   }
 
   @Test

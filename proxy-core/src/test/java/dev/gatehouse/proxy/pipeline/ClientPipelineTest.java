@@ -218,4 +218,26 @@ class ClientPipelineTest {
     ch.close();
     assertThat(observer.ends).hasSize(1);
   }
+
+  @Test
+  void slowLoris_headNotCompleteIn30s_isClosed() {
+    send(ch, "GET http://evil.example/ HTTP/1.1\r\nHost: evil.example\r\n");
+    ch.advanceTimeBy(29, java.util.concurrent.TimeUnit.SECONDS);
+    ch.runScheduledPendingTasks();
+    send(ch, "X-Slow: 1\r\n");
+    assertThat(ch.isOpen()).isTrue();
+    ch.advanceTimeBy(2, java.util.concurrent.TimeUnit.SECONDS);
+    ch.runScheduledPendingTasks();
+    assertThat(ch.isOpen()).isFalse();
+  }
+
+  @Test
+  void headCompletedInTime_keepsTheConnection() {
+    send(ch, "GET http://evil.example/ HTTP/1.1\r\n");
+    send(ch, "Host: evil.example\r\n\r\n");
+    ch.advanceTimeBy(60, java.util.concurrent.TimeUnit.SECONDS);
+    ch.runScheduledPendingTasks();
+    assertThat(written(ch)).startsWith("HTTP/1.1 403 ");
+    assertThat(ch.isOpen()).isTrue();
+  }
 }

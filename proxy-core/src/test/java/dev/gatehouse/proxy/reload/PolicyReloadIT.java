@@ -11,6 +11,7 @@ import dev.gatehouse.proxy.testing.UpstreamServer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.function.Predicate;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -110,6 +111,31 @@ class PolicyReloadIT {
     assertThat(eventually(v -> statusOfOriginRequest() == 403))
         .as("a valid file after an invalid one is applied")
         .isTrue();
+  }
+
+  /** A ConfigMap volume: the file is a symlink chain and the kubelet swaps a directory link. */
+  @Nested
+  class KubernetesConfigMap {
+    @RegisterExtension
+    final GatehouseExtension k8s =
+        GatehouseExtension.withPolicy(TestPolicies.STANDARD, dns).kubernetesLayout();
+
+    private int status() {
+      try (RawClient c = k8s.client()) {
+        String a = TestPolicies.ORIGIN + ":" + upstream.port();
+        c.send("GET http://" + a + "/echo/k8s HTTP/1.1\r\nHost: " + a + "\r\n\r\n");
+        return c.readResponse().status();
+      }
+    }
+
+    @Test
+    void symlinkSwap_reloadsPolicy() throws InterruptedException {
+      assertThat(status()).isEqualTo(200);
+      k8s.writePolicy(denyingOrigin());
+      assertThat(eventually(v -> status() == 403)).as("..data swap picked up").isTrue();
+      k8s.writePolicy(TestPolicies.STANDARD);
+      assertThat(eventually(v -> status() == 200)).as("second swap picked up").isTrue();
+    }
   }
 
   private boolean reloadFailuresCounted() {

@@ -52,9 +52,13 @@ public final class RawClient implements AutoCloseable {
     }
   }
 
-  /** A client over a socket that is already connected (TLS layered over a CONNECT tunnel). */
+  /**
+   * A raw client over an already connected socket (for example an {@code SSLSocket} layered on a
+   * CONNECT tunnel); reads are bounded by {@link #DEFAULT_TIMEOUT}.
+   */
   public static RawClient over(Socket socket) {
     try {
+      socket.setSoTimeout((int) DEFAULT_TIMEOUT.toMillis());
       return new RawClient(socket);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
