@@ -107,6 +107,10 @@ class InterceptionIT {
         - id: plain-tunnel
           allow: [tunnel.test]
           ports: ["1-65535"]
+        - id: loopback-literal
+          allow: ["127.0.0.1"]
+          ports: ["1-65535"]
+          methods: [GET]
       anonymous: default
       """;
 
@@ -228,7 +232,11 @@ class InterceptionIT {
   }
 
   static Session open(String host, int port, SSLContext trust) {
-    RawClient plain = gatehouse.client();
+    return open(gatehouse, host, port, trust);
+  }
+
+  static Session open(GatehouseExtension proxy, String host, int port, SSLContext trust) {
+    RawClient plain = proxy.client();
     plain.send(
         "CONNECT " + host + ":" + port + " HTTP/1.1\r\nHost: " + host + ":" + port + "\r\n\r\n");
     RawResponse established = plain.readResponse(true);
@@ -420,6 +428,20 @@ class InterceptionIT {
       RawResponse r = s.get("GET", "/x", WRONG_NAME + ":" + origin.port());
       assertGatehouseBlock(r, 502, "upstream_error");
       assertThat(r.reason() + r.bodyText()).contains("does not name " + WRONG_NAME);
+    }
+    assertThat(origin.requests()).isZero();
+  }
+
+  @Test
+  void ipLiteralConnect_withoutSni_getsAnIpLeaf_andTheOriginsNameIsChecked() {
+    // Java sends no SNI for an IP literal; the leaf then names the address (IP SAN), and the
+    // origin's certificate, which names only origin.test and git.test, fails the upstream check
+    try (Session s = open("127.0.0.1", origin.port(), trusting(gatehouseCa()))) {
+      assertThat(s.peer().getIssuerX500Principal())
+          .isEqualTo(gatehouseCa().getSubjectX500Principal());
+      RawResponse r = s.get("GET", "/x", "127.0.0.1:" + origin.port());
+      assertGatehouseBlock(r, 502, "upstream_error");
+      assertThat(r.reason() + r.bodyText()).contains("does not name 127.0.0.1");
     }
     assertThat(origin.requests()).isZero();
   }
