@@ -145,6 +145,63 @@ class LeafVerificationIT {
     }
   }
 
+  // ---- Go (crypto/x509 through crypto/tls), when a Go toolchain is installed ----
+
+  private static Path goVerifier;
+
+  /** Builds goverify.go once (standard library only, no network: GOPROXY=off). */
+  private static synchronized Path goVerifier() throws Exception {
+    assumeTrue(onPath("go"), "go not installed");
+    if (goVerifier == null) {
+      Path src = dir.resolve("goverify.go");
+      try (var in = LeafVerificationIT.class.getResourceAsStream("goverify.go")) {
+        Files.copy(in, src);
+      }
+      Path bin = dir.resolve("goverify");
+      Path gocache = Files.createDirectories(dir.resolve("gocache"));
+      ProcessBuilder pb =
+          new ProcessBuilder("go", "build", "-o", bin.toString(), src.toString())
+              .redirectErrorStream(true)
+              .redirectOutput(dir.resolve("go-build.log").toFile());
+      pb.environment().put("GOCACHE", gocache.toString());
+      pb.environment().put("GOPATH", Files.createDirectories(dir.resolve("gopath")).toString());
+      pb.environment().put("GOPROXY", "off");
+      pb.environment().put("GOFLAGS", "-mod=mod");
+      pb.environment().put("GO111MODULE", "off");
+      Process p = pb.start();
+      if (!p.waitFor(180, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        throw new AssertionError("go build did not finish in 180 s");
+      }
+      assertThat(p.exitValue()).as(Files.readString(dir.resolve("go-build.log"))).isZero();
+      goVerifier = bin;
+    }
+    return goVerifier;
+  }
+
+  @Test
+  void go_acceptsDnsAndIpLeaves_rejectsOtherName() throws Exception {
+    Path go = goVerifier();
+    try (TlsEchoServer server = new TlsEchoServer(contextFor(new Host.Name(HOST)))) {
+      String port = Integer.toString(server.port());
+      assertThat(run(List.of(go.toString(), caFile.toString(), port, HOST)))
+          .isEqualTo("OK http/1.1");
+      assertThat(run(List.of(go.toString(), caFile.toString(), port, "other.example.test")))
+          .startsWith("REJECTED");
+    }
+    Host ip = new Host.Ip(InetAddress.getByName("127.0.0.1"));
+    try (TlsEchoServer server = new TlsEchoServer(contextFor(ip))) {
+      assertThat(
+              run(
+                  List.of(
+                      go.toString(),
+                      caFile.toString(),
+                      Integer.toString(server.port()),
+                      "127.0.0.1")))
+          .startsWith("OK");
+    }
+  }
+
   // ---- curl ----
 
   private static List<String> curl(int port, String name) {
