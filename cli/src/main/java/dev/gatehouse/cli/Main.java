@@ -1,7 +1,10 @@
 package dev.gatehouse.cli;
 
+import dev.gatehouse.cli.command.CaCommand;
 import dev.gatehouse.cli.command.CheckCommand;
+import dev.gatehouse.cli.command.EnvCommand;
 import dev.gatehouse.cli.command.ExplainCommand;
+import dev.gatehouse.cli.command.ServeCommand;
 import dev.gatehouse.cli.command.TestCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -13,9 +16,12 @@ import picocli.CommandLine.Command;
     version = "gatehouse 0.1.0",
     description = "Egress policy proxy for sandboxed agents.",
     subcommands = {
+      ServeCommand.class,
       CheckCommand.class,
       ExplainCommand.class,
       TestCommand.class,
+      CaCommand.class,
+      EnvCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
