@@ -25,7 +25,7 @@ record DecisionRecord(
     field(out, "agent", d.agent());
     field(out, "client_address", start.clientAddress());
     field(out, "method", end.method());
-    field(out, "url", end.urlFull());
+    field(out, "url", UrlRedaction.redact(end.urlFull()));
     field(out, "host", end.host());
     out.append(",\"port\":").append(end.port());
     field(out, "decision", d.action().wireName());
