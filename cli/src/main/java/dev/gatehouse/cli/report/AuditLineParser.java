@@ -31,7 +31,7 @@ final class AuditLineParser {
       } else {
         while (true) {
           ws();
-          String key = string();
+          int key = key();
           ws();
           expect(':');
           ws();
@@ -53,22 +53,69 @@ final class AuditLineParser {
     }
   }
 
-  private void field(String key, AuditEntry out) {
+  private static final String[] KEYS = {
+    "ts",
+    "type",
+    "agent",
+    "method",
+    "url",
+    "host",
+    "port",
+    "decision",
+    "reason",
+    "rule",
+    "kind",
+    "tls",
+    "status",
+    "enforced"
+  };
+
+  /**
+   * Reads an object key and returns its index in {@link #KEYS}, or -1 for any other key, without
+   * allocating: keys are compared in place (a key with escapes is never one of ours).
+   */
+  private int key() {
+    expect('"');
+    int start = i;
+    while (true) {
+      char c = s.charAt(i);
+      if (c == '"') {
+        break;
+      }
+      if (c == '\\' || c < 0x20) {
+        i = start - 1;
+        skipString();
+        return -1;
+      }
+      i++;
+    }
+    int len = i - start;
+    i++;
+    for (int k = 0; k < KEYS.length; k++) {
+      String key = KEYS[k];
+      if (key.length() == len && s.startsWith(key, start)) {
+        return k;
+      }
+    }
+    return -1;
+  }
+
+  private void field(int key, AuditEntry out) {
     switch (key) {
-      case "ts" -> out.tsMillis = timestamp(stringOrNull());
-      case "type" -> out.type = stringOrNull();
-      case "agent" -> out.agent = stringOrNull();
-      case "method" -> out.method = stringOrNull();
-      case "url" -> out.url = stringOrNull();
-      case "host" -> out.host = stringOrNull();
-      case "port" -> out.port = (int) integerOrMinus1();
-      case "decision" -> out.decision = stringOrNull();
-      case "reason" -> out.reason = stringOrNull();
-      case "rule" -> out.rule = stringOrNull();
-      case "kind" -> out.kind = stringOrNull();
-      case "tls" -> out.tls = stringOrNull();
-      case "status" -> out.status = (int) integerOrMinus1();
-      case "enforced" -> out.enforced = !"false".equals(literalOrSkip());
+      case 0 -> out.tsMillis = timestamp(stringOrNull());
+      case 1 -> out.type = stringOrNull();
+      case 2 -> out.agent = stringOrNull();
+      case 3 -> out.method = stringOrNull();
+      case 4 -> out.url = stringOrNull();
+      case 5 -> out.host = stringOrNull();
+      case 6 -> out.port = (int) integerOrMinus1();
+      case 7 -> out.decision = stringOrNull();
+      case 8 -> out.reason = stringOrNull();
+      case 9 -> out.rule = stringOrNull();
+      case 10 -> out.kind = stringOrNull();
+      case 11 -> out.tls = stringOrNull();
+      case 12 -> out.status = (int) integerOrMinus1();
+      case 13 -> out.enforced = !"false".equals(literalOrSkip());
       default -> skipValue(0);
     }
   }

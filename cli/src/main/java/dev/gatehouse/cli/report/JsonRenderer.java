@@ -53,7 +53,7 @@ final class JsonRenderer {
         o.append(", \"last_seen\": ");
         str(o, Rows.time(st.last));
         o.append(", \"agents\": ");
-        Json.value(o, List.copyOf(st.agents));
+        Json.value(o, st.sortedAgents());
         o.append(", \"example\": ");
         str(o, st.example);
         o.append('}');

@@ -1,5 +1,7 @@
 package dev.gatehouse.cli.report;
 
+import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -22,7 +24,7 @@ final class Stats {
   String example;
 
   long exampleTs = Long.MAX_VALUE;
-  final Set<String> agents = new TreeSet<>();
+  final Set<String> agents = new HashSet<>();
   boolean moreAgents;
 
   Stats(String key) {
@@ -63,6 +65,10 @@ final class Stats {
 
   /** Agents seen, in order, with {@code ...} when there were more than {@link #MAX_AGENTS}. */
   String agentList() {
-    return String.join(", ", agents) + (moreAgents ? ", ..." : "");
+    return String.join(", ", sortedAgents()) + (moreAgents ? ", ..." : "");
+  }
+
+  List<String> sortedAgents() {
+    return List.copyOf(new TreeSet<>(agents));
   }
 }

@@ -37,9 +37,65 @@ public final class Summary {
   final Suggestions suggestions = new Suggestions(MAX_KEYS);
   final Map<String, Long> otherTypes = new TreeMap<>();
 
+  private static final byte[] ALLOW = bytes("\"decision\":\"allow\"");
+  private static final byte[] DECISION_TYPE = bytes("\"type\":\"decision\"");
+  private static final int DECISION_TYPE_AT = "{\"ts\":\"2026-11-27T01:02:03.004Z\",".length();
+  private final boolean skipAllowWithoutParsing;
+
   Summary(ReportQuery query, List<String> files) {
     this.query = query;
+    this.skipAllowWithoutParsing = !query.decisions().contains("allow");
     this.files = List.copyOf(files);
+  }
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  }
+
+  /**
+   * Counts and skips an allowed call without decoding it, when allowed calls are not wanted. Only
+   * for Gatehouse's own layout ({"ts":"<24 chars>","type":"decision",...), whose decision records
+   * are flat, and "decision":"allow" cannot occur inside a JSON string (its quotes would be
+   * escaped): so this matches exactly the allowed calls' own key. Other lines are parsed.
+   */
+  boolean skipWithoutDecoding(byte[] b, int from, int to) {
+    if (!skipAllowWithoutParsing
+        || !regionMatches(b, from + DECISION_TYPE_AT, to, DECISION_TYPE)
+        || indexOf(b, from + DECISION_TYPE_AT + DECISION_TYPE.length, to, ALLOW) < 0) {
+      return false;
+    }
+    lines++;
+    decisions++;
+    filteredOut++;
+    return true;
+  }
+
+  private static boolean regionMatches(byte[] b, int at, int to, byte[] what) {
+    if (at + what.length > to) {
+      return false;
+    }
+    for (int k = 0; k < what.length; k++) {
+      if (b[at + k] != what[k]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static int indexOf(byte[] b, int from, int to, byte[] what) {
+    byte first = what[0];
+    for (int i = from, last = to - what.length; i <= last; i++) {
+      if (b[i] == first && regionMatches(b, i, to, what)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** A line longer than the reader's limit: counted as read and malformed. */
+  void overlong() {
+    lines++;
+    malformed++;
   }
 
   List<Dimension> dimensions() {

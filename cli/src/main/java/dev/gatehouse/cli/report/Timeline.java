@@ -26,9 +26,19 @@ final class Timeline {
   /** One bucket: start (epoch millis), width, calls, deny, ask. */
   record Bucket(long start, long width, long count, long deny, long ask) {}
 
+  private long lastKey = Long.MIN_VALUE;
+  private long[] lastCounts;
+
   void add(AuditEntry e) {
     long key = Math.floorDiv(e.tsMillis, slot) * slot;
-    long[] c = counts.computeIfAbsent(key, k -> new long[3]);
+    long[] c;
+    if (key == lastKey) { // audit lines come roughly in time order: mostly the same slot
+      c = lastCounts;
+    } else {
+      c = counts.computeIfAbsent(key, k -> new long[3]);
+      lastKey = key;
+      lastCounts = c;
+    }
     c[0]++;
     if ("deny".equals(e.decision)) {
       c[1]++;
@@ -51,6 +61,8 @@ final class Timeline {
     }
     counts = merged;
     slot = newSlot;
+    lastKey = Long.MIN_VALUE;
+    lastCounts = null;
   }
 
   /**
