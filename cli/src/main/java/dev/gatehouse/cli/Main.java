@@ -1,6 +1,9 @@
 package dev.gatehouse.cli;
 
+import dev.gatehouse.cli.command.CheckCommand;
+import dev.gatehouse.cli.command.ExplainCommand;
 import dev.gatehouse.cli.command.ReportCommand;
+import dev.gatehouse.cli.command.TestCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -10,17 +13,27 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "gatehouse 0.1.0",
     description = "Egress policy proxy for sandboxed agents.",
-    subcommands = {CommandLine.HelpCommand.class, ReportCommand.class})
+    subcommands = {
+      CheckCommand.class,
+      ExplainCommand.class,
+      TestCommand.class,
+      ReportCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class Main implements Runnable {
 
   public static void main(String[] args) {
     System.exit(run(args));
   }
 
-  /** Runs a command line and returns its exit code (tests call this without exiting). */
+  /** Runs a command line and returns its exit code. */
   public static int run(String... args) {
+    return commandLine().execute(args);
+  }
+
+  /** The configured command line: usage errors exit 2 (SPEC §8: 0 ok/allow, 1 invalid/deny). */
+  public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new Main());
-    // usage errors exit 2 (SPEC §8: 0 valid/allow, 1 invalid/deny, 2 usage)
     cli.setExitCodeExceptionMapper(e -> 2);
     cli.setParameterExceptionHandler(
         (e, argv) -> {
@@ -28,7 +41,7 @@ public final class Main implements Runnable {
           e.getCommandLine().usage(e.getCommandLine().getErr());
           return 2;
         });
-    return cli.execute(args);
+    return cli;
   }
 
   @Override

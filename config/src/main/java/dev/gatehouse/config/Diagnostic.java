@@ -3,8 +3,8 @@ package dev.gatehouse.config;
 import java.util.Objects;
 
 /**
- * One error or warning about a config or policy file, rendered as {@code
- * file:line:col: error|warning: message} (the format compilers and CI annotators understand).
+ * One error or warning about a config or policy file, rendered as {@code file:line:col:
+ * error|warning: message} (the format compilers and CI annotators understand).
  *
  * @param key the offending key or dotted path ({@code rules[2].allow}), or empty
  */

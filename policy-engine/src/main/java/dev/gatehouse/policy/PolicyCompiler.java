@@ -23,7 +23,22 @@ public final class PolicyCompiler {
     }
   }
 
+  /** Decisions remembered per compiled policy (bounded; a new, empty cache with every reload). */
+  public static final int DEFAULT_DECISION_CACHE_SIZE = 65_536;
+
+  /**
+   * Validates and compiles {@code model}: every error (bad pattern, CIDR, glob, method) and every
+   * lint warning, located; an engine only when there was no error.
+   */
   public static Compilation compile(PolicyModel model) {
-    throw new UnsupportedOperationException("TODO: engine helper");
+    return compile(model, DEFAULT_DECISION_CACHE_SIZE);
+  }
+
+  /** As {@link #compile(PolicyModel)} with a decision cache of at most {@code decisionCacheSize} entries (0: no cache). */
+  public static Compilation compile(PolicyModel model, int decisionCacheSize) {
+    if (decisionCacheSize < 0) {
+      throw new IllegalArgumentException("decision cache size " + decisionCacheSize + " < 0");
+    }
+    return dev.gatehouse.policy.compile.Compiler.compile(model, decisionCacheSize);
   }
 }

@@ -2,6 +2,7 @@ package dev.gatehouse.policy;
 
 import dev.gatehouse.config.model.PolicyModel;
 import dev.gatehouse.policy.explain.Explanation;
+import dev.gatehouse.policy.match.CidrSet;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.Optional;
@@ -39,4 +40,18 @@ public interface PolicyEngine {
 
   /** True when some rule names methods or paths: serving it needs an interception CA. */
   boolean needsInterception();
+
+  /**
+   * For a CONNECT whose first bytes are neither TLS nor HTTP (SSH on port 22, ...): true only when
+   * the tunnel is allowed by an allow rule that names this port explicitly in {@code ports} and has
+   * no methods or paths (SPEC §3). Such traffic is then relayed opaquely.
+   */
+  default boolean allowsOpaqueTunnel(Request connect) {
+    return false;
+  }
+
+  /** The agent's {@code source_cidrs}, compiled once; empty for unknown agents. */
+  default CidrSet sourceCidrs(String agent) {
+    return CidrSet.EMPTY;
+  }
 }

@@ -7,7 +7,8 @@ public record PortRange(int from, int to) {
       throw new IllegalArgumentException("port " + from + " out of range (1-65535)");
     }
     if (to < from || to > 65535) {
-      throw new IllegalArgumentException("port range " + from + "-" + to + " is not ascending within 1-65535");
+      throw new IllegalArgumentException(
+          "port range " + from + "-" + to + " is not ascending within 1-65535");
     }
   }
 

@@ -53,7 +53,12 @@ public record ServerConfig(
   /** {@code approvals:} (SPEC §5). */
   public record Approvals(boolean enabled, Duration timeout, Optional<Path> grantsFile) {}
 
-  /** {@code audit:}; no file means audit records go nowhere but metrics say so. */
+  /**
+   * {@code audit:}; no file means audit records go nowhere but metrics say so.
+   *
+   * @param maxSizeBytes rotate past this size; written like {@code 100MB} (KB/MB/GB are powers of
+   *     1000, KiB/MiB/GiB powers of 1024) or as plain bytes
+   */
   public record Audit(Optional<Path> file, long maxSizeBytes, int keep) {}
 
   /** {@code limits:}. */
@@ -79,7 +84,7 @@ public record ServerConfig(
             Optional.empty(),
             InterceptMode.AUTO),
         new Approvals(true, Duration.ofSeconds(60), Optional.empty()),
-        new Audit(Optional.empty(), 100L * 1024 * 1024, 10),
+        new Audit(Optional.empty(), 100_000_000L, 10),
         new Limits(16384, Duration.ofSeconds(10), Duration.ofSeconds(120), 512, 10_000));
   }
 }
