@@ -3,6 +3,7 @@ package dev.gatehouse.cli;
 import dev.gatehouse.cli.command.CheckCommand;
 import dev.gatehouse.cli.command.ExplainCommand;
 import dev.gatehouse.cli.command.ReportCommand;
+import dev.gatehouse.cli.command.ServeCommand;
 import dev.gatehouse.cli.command.TestCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -14,6 +15,7 @@ import picocli.CommandLine.Command;
     version = "gatehouse 0.1.0",
     description = "Egress policy proxy for sandboxed agents.",
     subcommands = {
+      ServeCommand.class,
       CheckCommand.class,
       ExplainCommand.class,
       TestCommand.class,

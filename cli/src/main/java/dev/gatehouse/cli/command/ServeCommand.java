@@ -1,0 +1,218 @@
+package dev.gatehouse.cli.command;
+
+import dev.gatehouse.config.ConfigException;
+import dev.gatehouse.config.Diagnostic;
+import dev.gatehouse.config.ServerConfigLoader;
+import dev.gatehouse.config.model.AnonymousPolicy;
+import dev.gatehouse.config.model.HostPort;
+import dev.gatehouse.config.model.ServerConfig;
+import dev.gatehouse.policy.PolicyEngine;
+import dev.gatehouse.proxy.GatehouseServer;
+import dev.gatehouse.proxy.PolicySource;
+import dev.gatehouse.proxy.ProxySettings;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code gatehouse serve}: runs the proxy until SIGTERM or SIGINT, then stops accepting, drains
+ * in-flight calls, flushes telemetry and audit, and exits 0.
+ */
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run the Gatehouse proxy (HTTP forward proxy and CONNECT tunnels enforcing a policy).",
+      "With no --policy (and none in the config), runs the built-in default policy: deny by"
+          + " default, the common package registries read-only."
+    })
+public final class ServeCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--config", paramLabel = "FILE", description = "Server configuration (gatehouse.yaml).")
+  Path config;
+
+  @Option(names = "--policy", paramLabel = "FILE", description = "Policy file; watched and hot-reloaded.")
+  Path policy;
+
+  @Option(
+      names = "--listen",
+      paramLabel = "HOST:PORT",
+      description = "Proxy listen address (default 127.0.0.1:3128).")
+  String listen;
+
+  @Option(
+      names = "--admin-listen",
+      paramLabel = "HOST:PORT",
+      description = "Admin API listen address (default 127.0.0.1:3129).")
+  String adminListen;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    ServerConfig cfg;
+    try {
+      cfg = config == null ? ServerConfig.defaults() : ServerConfigLoader.load(config);
+      cfg = override(cfg);
+    } catch (ConfigException e) {
+      printDiagnostics(err, e);
+      return 1;
+    } catch (IllegalArgumentException e) {
+      err.println("gatehouse serve: " + e.getMessage());
+      return 2;
+    }
+    PolicySource source;
+    if (policy != null) {
+      source = PolicySource.file(policy);
+    } else if (cfg.policy().isPresent()) {
+      source = PolicySource.file(cfg.policy().get());
+    } else {
+      source = PolicySource.builtInDefault();
+      out.println(
+          "gatehouse: no policy given: running the built-in default policy (deny by default;"
+              + " PyPI, npm, Maven Central, crates.io and the Go module proxy read-only)."
+              + " Pass --policy FILE to use your own.");
+    }
+    GatehouseServer server;
+    try {
+      server = GatehouseServer.start(ProxySettings.builder(cfg).policy(source).build());
+    } catch (ConfigException e) {
+      printDiagnostics(err, e);
+      return 1;
+    } catch (IOException e) {
+      err.println("gatehouse serve: " + e.getMessage());
+      return 1;
+    }
+    PolicyEngine engine = server.policy();
+    InetSocketAddress proxy = server.proxyAddress();
+    String host =
+        proxy.getAddress().isAnyLocalAddress() ? "127.0.0.1" : proxy.getAddress().getHostAddress();
+    if (host.indexOf(':') >= 0) {
+      host = "[" + host + "]";
+    }
+    out.println(
+        "gatehouse: listening on "
+            + proxy
+            + " ("
+            + server.transport()
+            + "), admin API on "
+            + server.adminAddress());
+    out.println(
+        "gatehouse: policy "
+            + engine.model().source()
+            + ", version "
+            + engine.version()
+            + ", "
+            + engine.model().rules().size()
+            + " rules");
+    if (engine.needsInterception()) {
+      out.println(
+          "gatehouse: note: some rules name methods or paths; HTTPS to those hosts needs TLS"
+              + " interception and is refused (403) until it is configured");
+    }
+    String credentials =
+        engine.model().anonymous() == AnonymousPolicy.DENY ? "AGENT:TOKEN@" : "";
+    out.println("HTTPS_PROXY=http://" + credentials + host + ":" + proxy.getPort());
+    out.println("HTTP_PROXY=http://" + credentials + host + ":" + proxy.getPort());
+    out.flush();
+
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runnable stop =
+        () -> {
+          server.close();
+          stopped.countDown();
+        };
+    if (!onSignals(stop, "TERM", "INT")) {
+      Runtime.getRuntime().addShutdownHook(new Thread(stop, "gatehouse-shutdown"));
+    }
+    try {
+      stopped.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      server.close();
+    }
+    out.println("gatehouse: stopped");
+    out.flush();
+    return 0;
+  }
+
+  private ServerConfig override(ServerConfig c) {
+    HostPort l = listen == null ? c.listen() : parseHostPort(listen, "--listen");
+    ServerConfig.Admin admin =
+        adminListen == null
+            ? c.admin()
+            : new ServerConfig.Admin(parseHostPort(adminListen, "--admin-listen"), c.admin().tokenEnv());
+    return new ServerConfig(
+        l, admin, c.policy(), c.dns(), c.tls(), c.approvals(), c.audit(), c.limits());
+  }
+
+  static HostPort parseHostPort(String s, String option) {
+    int colon = s.lastIndexOf(':');
+    if (colon <= 0 || colon == s.length() - 1) {
+      throw new IllegalArgumentException(option + " needs HOST:PORT, got \"" + s + "\"");
+    }
+    String host = s.substring(0, colon);
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
+    }
+    int port;
+    try {
+      port = Integer.parseInt(s.substring(colon + 1));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(option + ": invalid port in \"" + s + "\"");
+    }
+    return new HostPort(host, port);
+  }
+
+  private static void printDiagnostics(PrintWriter err, ConfigException e) {
+    for (Diagnostic d : e.diagnostics()) {
+      err.println(d.format());
+    }
+    err.flush();
+  }
+
+  /**
+   * Handles the signals with {@code sun.misc.Signal} (through reflection: it is not a supported
+   * API) so the process exits 0 after a clean drain; false when that is not possible.
+   */
+  private static boolean onSignals(Runnable stop, String... names) {
+    try {
+      Class<?> signalClass = Class.forName("sun.misc.Signal");
+      Class<?> handlerClass = Class.forName("sun.misc.SignalHandler");
+      Method handle = signalClass.getMethod("handle", signalClass, handlerClass);
+      Thread[] running = new Thread[1];
+      InvocationHandler ih =
+          (p, m, args) -> {
+            if (m.getName().equals("handle")) {
+              synchronized (running) {
+                if (running[0] == null) {
+                  running[0] = new Thread(stop, "gatehouse-shutdown");
+                  running[0].start();
+                }
+              }
+            }
+            return null;
+          };
+      Object handler =
+          Proxy.newProxyInstance(handlerClass.getClassLoader(), new Class<?>[] {handlerClass}, ih);
+      for (String name : names) {
+        handle.invoke(null, signalClass.getConstructor(String.class).newInstance(name), handler);
+      }
+      return true;
+    } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+      return false;
+    }
+  }
+}
