@@ -10,6 +10,8 @@ import dev.gatehouse.policy.PolicyEngine;
 import dev.gatehouse.proxy.GatehouseServer;
 import dev.gatehouse.proxy.PolicySource;
 import dev.gatehouse.proxy.ProxySettings;
+import dev.gatehouse.proxy.telemetry.Observability;
+import dev.gatehouse.proxy.telemetry.Telemetry;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.reflect.InvocationHandler;
@@ -17,6 +19,7 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -85,13 +88,25 @@ public final class ServeCommand implements Callable<Integer> {
               + " PyPI, npm, Maven Central, crates.io and the Go module proxy read-only)."
               + " Pass --policy FILE to use your own.");
     }
+    Observability observability;
+    try {
+      // spans from the OTEL_* environment, audit from `audit:`; closed by the server on stop
+      observability = Observability.start(cfg.audit(), Clock.systemUTC(), Telemetry.fromEnvironment());
+    } catch (IOException | RuntimeException e) {
+      err.println("gatehouse serve: cannot set up audit or telemetry: " + e.getMessage());
+      return 1;
+    }
     GatehouseServer server;
     try {
-      server = GatehouseServer.start(ProxySettings.builder(cfg).policy(source).build());
+      server =
+          GatehouseServer.start(
+              ProxySettings.builder(cfg).policy(source).observer(observability).build());
     } catch (ConfigException e) {
+      observability.close();
       printDiagnostics(err, e);
       return 1;
     } catch (IOException e) {
+      observability.close();
       err.println("gatehouse serve: " + e.getMessage());
       return 1;
     }
@@ -122,6 +137,13 @@ public final class ServeCommand implements Callable<Integer> {
           "gatehouse: note: some rules name methods or paths; HTTPS to those hosts needs TLS"
               + " interception and is refused (403) until it is configured");
     }
+    out.println(
+        "gatehouse: audit log "
+            + (observability.auditEnabled()
+                ? cfg.audit().file().get() + " (rotated at " + cfg.audit().maxSizeBytes() + " bytes, keep " + cfg.audit().keep() + ")"
+                : "off (no audit.file in the config; records are counted as lost)")
+            + "; spans "
+            + (observability.tracesEnabled() ? "exported (OTEL_* environment)" : "off (set OTEL_TRACES_EXPORTER or OTEL_EXPORTER_OTLP_ENDPOINT)"));
     String credentials =
         engine.model().anonymous() == AnonymousPolicy.DENY ? "AGENT:TOKEN@" : "";
     out.println("HTTPS_PROXY=http://" + credentials + host + ":" + proxy.getPort());
