@@ -41,8 +41,8 @@ final class RuntimeMetrics {
           return n;
         });
     r.gauge(
-        "jvm_gc_collection_seconds_total",
-        "Time spent in garbage collection, all collectors (a counter in seconds).",
+        "jvm_gc_collection_time_seconds",
+        "Cumulative time spent in garbage collection, all collectors.",
         () -> {
           long ms = 0;
           for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
