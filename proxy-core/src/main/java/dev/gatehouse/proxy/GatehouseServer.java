@@ -99,6 +99,8 @@ public final class GatehouseServer implements AutoCloseable {
     UpstreamPool pool =
         new UpstreamPool(
             transport, config.limits().connectTimeout(), config.limits().idleTimeout());
+    resolver.metrics(metrics);
+    pool.metrics(metrics);
     ProxyContext context =
         new ProxyContext(
             config,

@@ -124,6 +124,19 @@ class ObservedProxyIT {
           statuses[1] += c[1];
         }
         pool.shutdown();
+        String metrics =
+            gatehouse.admin("GET", "/metrics", GatehouseExtension.ADMIN_TOKEN).bodyText();
+        assertThat(counter(metrics, "gatehouse_dns_lookups_total{result=\"ok\"}")).isPositive();
+        assertThat(
+                counter(
+                    metrics, "gatehouse_upstream_connect_duration_seconds_count{result=\"ok\"}"))
+            .isPositive();
+        assertThat(counter(metrics, "gatehouse_request_duration_seconds_count{kind=\"http\"}"))
+            .isEqualTo(total);
+        assertThat(counter(metrics, "gatehouse_audit_records_lost_total")).isZero();
+        assertThat(metrics)
+            .contains("gatehouse_spans_dropped_total 0\n")
+            .contains("jvm_threads_live ");
       } finally {
         gatehouse.close(); // drains calls, then closes the observer: audit fsynced, spans flushed
       }
@@ -165,6 +178,15 @@ class ObservedProxyIT {
       assertThat(observability.telemetry().spansDropped()).isZero();
       assertThat(observability.telemetry().spansExported()).isEqualTo(total);
     }
+  }
+
+  private static long counter(String scrape, String series) {
+    for (String line : scrape.split("\n")) {
+      if (line.startsWith(series + " ")) {
+        return (long) Double.parseDouble(line.substring(series.length() + 1));
+      }
+    }
+    throw new AssertionError(series + " not in\n" + scrape);
   }
 
   private static String path(String url) {
