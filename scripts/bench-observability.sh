@@ -3,8 +3,9 @@
 # alternating rounds (BENCHMARKS.md, "Observability overhead"). Loopback only: an nginx origin on
 # 127.0.0.1:28080 (also the OTLP/HTTP trace sink: POST /v1/traces -> 200), Gatehouse on
 # 127.0.0.1:29128, wrk through the proxy with ../shared/bench's bench.lua. Stops only the PIDs it
-# starts. Knobs: ROUNDS=3 DURATION=10 WARMUP=3 CONNS=64 THREADS=2 JAR=cli/target/gatehouse.jar
+# starts. Knobs: MODES="off on" (also audit, spans) ROUNDS=3 DURATION=10 WARMUP=3 CONNS=64 THREADS=2 JAR=cli/target/gatehouse.jar
 set -euo pipefail
+export GATEHOUSE_ADMIN_TOKEN=${GATEHOUSE_ADMIN_TOKEN:-bench-admin-token}
 root=$(cd "$(dirname "$0")/.." && pwd)
 jar=${JAR:-$root/cli/target/gatehouse.jar}
 lua=${BENCH_LUA:-$root/../../shared/bench/lua/bench.lua}
@@ -15,8 +16,9 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
 
-mkdir -p "$d/www" "$d/nginx"
-head -c 100 /dev/zero | tr '\0' x > "$d/www/small"
+chmod 755 "$d"   # nginx workers run as another user
+mkdir -p "$d/nginx"
+body=$(head -c 100 /dev/zero | tr '\0' x)
 cat > "$d/nginx.conf" <<NGINX
 worker_processes 1;
 daemon off;
@@ -30,8 +32,8 @@ http {
   keepalive_requests 1000000;
   server {
     listen 127.0.0.1:28080;
-    location = /small { root $d/www; }
-    location = /v1/traces { client_max_body_size 64m; return 200 ""; }
+    location = /small { return 200 "$body"; }
+    location = /v1/traces { client_max_body_size 64m; client_body_buffer_size 64m; return 200 ""; }
   }
 }
 NGINX
@@ -49,10 +51,11 @@ anonymous: default
 YAML
 printf 'listen: 127.0.0.1:29128\nadmin: { listen: 127.0.0.1:29129 }\npolicy: policy.yaml\n' > "$d/off.yaml"
 printf 'listen: 127.0.0.1:29128\nadmin: { listen: 127.0.0.1:29129 }\npolicy: policy.yaml\naudit: { file: audit.jsonl, max_size: 100MB, keep: 2 }\n' > "$d/on.yaml"
+cp "$d/on.yaml" "$d/audit.yaml"; cp "$d/off.yaml" "$d/spans.yaml"
 
 run() { # mode
   local mode=$1 env=(OTEL_TRACES_EXPORTER=none)
-  if [ "$mode" = on ]; then
+  if [ "$mode" = on ] || [ "$mode" = spans ]; then
     env=(OTEL_TRACES_EXPORTER=otlp OTEL_EXPORTER_OTLP_TRACES_PROTOCOL=http/protobuf
          OTEL_EXPORTER_OTLP_TRACES_ENDPOINT=http://127.0.0.1:28080/v1/traces)
   fi
@@ -63,12 +66,16 @@ run() { # mode
   BENCH_URL=http://127.0.0.1:28080/small BENCH_MODE=proxy timeout 60 wrk -t"$threads" -c"$conns" -d"$duration"s -s "$lua" http://127.0.0.1:29128 \
     | grep WRKRESULT | sed "s/^/$mode /" | tee -a "$d/results.txt"
   local metrics
-  metrics=$(curl -s --max-time 5 http://127.0.0.1:29129/metrics -H "Authorization: Bearer none" || true)
+  metrics=$(curl -s --max-time 5 http://127.0.0.1:29129/metrics -H "Authorization: Bearer $GATEHOUSE_ADMIN_TOKEN" || true)
+  echo "$mode $(echo "$metrics" | grep -E '^gatehouse_(spans_(exported|dropped|export_failed)|audit_records_(written|lost))_total' | tr '\n' ' ')" | tee -a "$d/results.txt"
   kill "$gp"; wait "$gp" 2>/dev/null || true
-  [ "$mode" = on ] && echo "on audit_lines=$(wc -l < "$d/audit.jsonl")" | tee -a "$d/results.txt" && rm -f "$d"/audit.jsonl*
-  : "$metrics"
+  if [ -f "$d/audit.jsonl" ]; then
+    echo "$mode audit_lines=$(cat "$d"/audit.jsonl* | wc -l)" | tee -a "$d/results.txt"
+    rm -f "$d"/audit.jsonl*
+  fi
 }
-for r in $(seq "$rounds"); do run off; run on; done
+# MODES: off (neither), audit (audit file only), spans (OTLP spans only), on (both)
+for r in $(seq "$rounds"); do for m in ${MODES:-off on}; do run "$m"; done; done
 echo "results: $d/results.txt"
-awk '/WRKRESULT/ { split($3, a, "="); split($4, b, "="); rps = a[2] / (b[2] / 1e6); print $1, int(rps) }' "$d/results.txt" \
+awk '/WRKRESULT/ { split($3, a, "="); split($4, b, "="); split($7, e, "="); rps = a[2] / (b[2] / 1e6); print $1, int(rps) (e[2] > 0 ? "(errors!)" : "") }' "$d/results.txt" \
   | sort | awk '{ v[$1] = v[$1] " " $2 } END { for (m in v) print m ": requests/s" v[m] }'

@@ -26,7 +26,7 @@ public record AuditFileOptions(
     Duration closeTimeout) {
 
   public static final int DEFAULT_QUEUE_CAPACITY = 65_536;
-  public static final Duration DEFAULT_MAX_BLOCK = Duration.ofMillis(100);
+  public static final Duration DEFAULT_MAX_BLOCK = Duration.ofMillis(500);
   public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
   public AuditFileOptions {

@@ -112,35 +112,39 @@ public final class SpanObserver implements CallObserver {
       }
       Decision d = end.decision();
       span.updateName(end.method());
-      span.setAttribute(HTTP_REQUEST_METHOD, end.method());
-      span.setAttribute(URL_FULL, UrlRedaction.redact(end.urlFull()));
-      span.setAttribute(SERVER_ADDRESS, end.host());
-      span.setAttribute(SERVER_PORT, (long) end.port());
-      span.setAttribute(HTTP_RESPONSE_STATUS_CODE, (long) end.statusCode());
-      end.peerAddress().ifPresent(a -> span.setAttribute(NETWORK_PEER_ADDRESS, a));
-      span.setAttribute(DECISION, d.action().wireName());
-      span.setAttribute(REASON, d.reason().wireName());
-      span.setAttribute(RULE_ID, d.ruleId());
-      span.setAttribute(AGENT, d.agent());
-      span.setAttribute(TLS, end.tls().wireName());
-      span.setAttribute(POLICY_VERSION, d.policyVersion());
-      span.setAttribute(ENFORCED, d.enforced());
-      end.approvalId().ifPresent(id -> span.setAttribute(APPROVAL_ID, id));
-      span.setAttribute(BYTES_IN, end.bytesIn());
-      span.setAttribute(BYTES_OUT, end.bytesOut());
+      // one call into the span (one lock) rather than one per attribute: this runs on the loop
+      AttributesBuilder a =
+          Attributes.builder()
+              .put(HTTP_REQUEST_METHOD, end.method())
+              .put(URL_FULL, UrlRedaction.redact(end.urlFull()))
+              .put(SERVER_ADDRESS, end.host())
+              .put(SERVER_PORT, (long) end.port())
+              .put(HTTP_RESPONSE_STATUS_CODE, (long) end.statusCode())
+              .put(DECISION, d.action().wireName())
+              .put(REASON, d.reason().wireName())
+              .put(RULE_ID, d.ruleId())
+              .put(AGENT, d.agent())
+              .put(TLS, end.tls().wireName())
+              .put(POLICY_VERSION, d.policyVersion())
+              .put(ENFORCED, d.enforced())
+              .put(BYTES_IN, end.bytesIn())
+              .put(BYTES_OUT, end.bytesOut());
+      end.peerAddress().ifPresent(p -> a.put(NETWORK_PEER_ADDRESS, p));
+      end.approvalId().ifPresent(id -> a.put(APPROVAL_ID, id));
       if (!"CONNECT".equals(end.method())) {
-        span.setAttribute(HTTP_REQUEST_BODY_SIZE, end.bytesIn());
-        span.setAttribute(HTTP_RESPONSE_BODY_SIZE, end.bytesOut());
+        a.put(HTTP_REQUEST_BODY_SIZE, end.bytesIn());
+        a.put(HTTP_RESPONSE_BODY_SIZE, end.bytesOut());
       }
       // a policy block is the proxy working, not an error; a failed upstream or a 5xx is one
       if (d.reason() == Reason.UPSTREAM_ERROR || end.statusCode() >= 500) {
-        span.setAttribute(
+        a.put(
             ERROR_TYPE,
             d.reason() == Reason.UPSTREAM_ERROR
                 ? Reason.UPSTREAM_ERROR.wireName()
                 : Integer.toString(end.statusCode()));
         span.setStatus(StatusCode.ERROR, d.reason().wireName());
       }
+      span.setAllAttributes(a.build());
       span.end(end.endTime());
     }
   }
