@@ -34,7 +34,10 @@ public final class PolicyCompiler {
     return compile(model, DEFAULT_DECISION_CACHE_SIZE);
   }
 
-  /** As {@link #compile(PolicyModel)} with a decision cache of at most {@code decisionCacheSize} entries (0: no cache). */
+  /**
+   * As {@link #compile(PolicyModel)} with a decision cache of at most {@code decisionCacheSize}
+   * entries (0: no cache).
+   */
   public static Compilation compile(PolicyModel model, int decisionCacheSize) {
     if (decisionCacheSize < 0) {
       throw new IllegalArgumentException("decision cache size " + decisionCacheSize + " < 0");

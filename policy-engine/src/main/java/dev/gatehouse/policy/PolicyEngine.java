@@ -15,17 +15,17 @@ import java.util.Optional;
 public interface PolicyEngine {
 
   /**
-   * Decides a request as written, without DNS (SPEC §2.3). For a CONNECT request the decision is
-   * on host and port; {@link Decision#inspect()} says whether inner requests must be decided too.
-   * An unknown agent name is decided with the top-level rules only.
+   * Decides a request as written, without DNS (SPEC §2.3). For a CONNECT request the decision is on
+   * host and port; {@link Decision#inspect()} says whether inner requests must be decided too. An
+   * unknown agent name is decided with the top-level rules only.
    */
   Decision decide(Request request);
 
   /**
-   * Address checks (SPEC §2.4) for one address a name resolved to, or an IP-literal host:
-   * {@code deny_cidrs} ({@link Reason#DENIED_CIDR}), then {@code block_private} minus {@code
-   * allow_cidrs} ({@link Reason#PRIVATE_ADDRESS}). Empty when the address may be connected to.
-   * The proxy adds its own listening addresses.
+   * Address checks (SPEC §2.4) for one address a name resolved to, or an IP-literal host: {@code
+   * deny_cidrs} ({@link Reason#DENIED_CIDR}), then {@code block_private} minus {@code allow_cidrs}
+   * ({@link Reason#PRIVATE_ADDRESS}). Empty when the address may be connected to. The proxy adds
+   * its own listening addresses.
    */
   Optional<Reason> checkAddress(InetAddress address);
 

@@ -32,13 +32,16 @@ class DecisionTest {
             .rule(ask("b", "x.example"))
             .rule(deny("c", "**.example"))
             .engine();
-    assertDecision(all.decide(get("ci", "x.example", 443, "/")), Action.DENY, Reason.RULE_DENY, "c");
+    assertDecision(
+        all.decide(get("ci", "x.example", 443, "/")), Action.DENY, Reason.RULE_DENY, "c");
     PolicyEngine askAllow =
         policy().rule(ask("b", "*.example")).rule(allow("a", "x.example")).engine();
-    assertDecision(askAllow.decide(get("ci", "x.example", 443, "/")), Action.ASK, Reason.RULE_ASK, "b");
+    assertDecision(
+        askAllow.decide(get("ci", "x.example", 443, "/")), Action.ASK, Reason.RULE_ASK, "b");
     PolicyEngine allowAsk =
         policy().rule(allow("a", "x.example")).rule(ask("b", "*.example")).engine();
-    assertDecision(allowAsk.decide(get("ci", "x.example", 443, "/")), Action.ASK, Reason.RULE_ASK, "b");
+    assertDecision(
+        allowAsk.decide(get("ci", "x.example", 443, "/")), Action.ASK, Reason.RULE_ASK, "b");
   }
 
   @Test
@@ -48,7 +51,8 @@ class DecisionTest {
             .rule(allow("reads", "github.com").methods("GET"))
             .rule(allow("push", "github.com").methods("POST").paths("/acme/*/git-receive-pack"))
             .engine();
-    assertDecision(e.decide(get("ci", "github.com", 443, "/x")), Action.ALLOW, Reason.RULE_ALLOW, "reads");
+    assertDecision(
+        e.decide(get("ci", "github.com", 443, "/x")), Action.ALLOW, Reason.RULE_ALLOW, "reads");
     assertDecision(
         e.decide(req("ci", "POST", "github.com", 443, "/acme/repo/git-receive-pack")),
         Action.ALLOW,
@@ -64,7 +68,10 @@ class DecisionTest {
   @Test
   void decide_noRuleMatches_defaultWithItsReason() {
     assertDecision(
-        policy().engine().decide(get("ci", "a.example", 443, "/")), Action.DENY, Reason.DEFAULT_DENY, "default");
+        policy().engine().decide(get("ci", "a.example", 443, "/")),
+        Action.DENY,
+        Reason.DEFAULT_DENY,
+        "default");
     assertDecision(
         policy().defaultAction(Action.ALLOW).engine().decide(get("ci", "a.example", 443, "/")),
         Action.ALLOW,
@@ -86,7 +93,10 @@ class DecisionTest {
             .rule(allow("v1-post", "api.example").methods("POST").paths("/v1/**"))
             .engine();
     assertDecision(
-        e.decide(req("ci", "GET", "api.example", 9000, "/")), Action.DENY, Reason.PORT_NOT_ALLOWED, "default");
+        e.decide(req("ci", "GET", "api.example", 9000, "/")),
+        Action.DENY,
+        Reason.PORT_NOT_ALLOWED,
+        "default");
     assertDecision(
         e.decide(req("ci", "DELETE", "api.example", 443, "/v1/x")),
         Action.DENY,
@@ -98,24 +108,39 @@ class DecisionTest {
         Reason.PATH_NOT_ALLOWED,
         "default");
     assertDecision(
-        e.decide(req("ci", "POST", "api.example", 443, "/v1/x")), Action.ALLOW, Reason.RULE_ALLOW, "v1-post");
+        e.decide(req("ci", "POST", "api.example", 443, "/v1/x")),
+        Action.ALLOW,
+        Reason.RULE_ALLOW,
+        "v1-post");
     assertDecision(
-        e.decide(req("ci", "GET", "other.example", 443, "/")), Action.DENY, Reason.DEFAULT_DENY, "default");
+        e.decide(req("ci", "GET", "other.example", 443, "/")),
+        Action.DENY,
+        Reason.DEFAULT_DENY,
+        "default");
   }
 
   @Test
   void decide_nearMissOfADenyRule_isNotReportedAsClosest() {
     PolicyEngine e = policy().rule(deny("no-post", "api.example").methods("POST")).engine();
     assertDecision(
-        e.decide(req("ci", "GET", "api.example", 443, "/")), Action.DENY, Reason.DEFAULT_DENY, "default");
+        e.decide(req("ci", "GET", "api.example", 443, "/")),
+        Action.DENY,
+        Reason.DEFAULT_DENY,
+        "default");
   }
 
   @Test
   void decide_nearMissWithDefaultAllowOrAsk_keepsDefaultReason() {
     PolicyEngine e =
-        policy().defaultAction(Action.ASK).rule(allow("get", "api.example").methods("GET")).engine();
+        policy()
+            .defaultAction(Action.ASK)
+            .rule(allow("get", "api.example").methods("GET"))
+            .engine();
     assertDecision(
-        e.decide(req("ci", "POST", "api.example", 443, "/")), Action.ASK, Reason.DEFAULT_ASK, "default");
+        e.decide(req("ci", "POST", "api.example", 443, "/")),
+        Action.ASK,
+        Reason.DEFAULT_ASK,
+        "default");
   }
 
   @Test
@@ -123,7 +148,8 @@ class DecisionTest {
     PolicyEngine e = policy().rule(allow("a", "a.example")).engine();
     assertThat(e.decide(get("ci", "a.example", 80, "/")).action()).isEqualTo(Action.ALLOW);
     assertThat(e.decide(get("ci", "a.example", 443, "/")).action()).isEqualTo(Action.ALLOW);
-    assertThat(e.decide(get("ci", "a.example", 8080, "/")).reason()).isEqualTo(Reason.PORT_NOT_ALLOWED);
+    assertThat(e.decide(get("ci", "a.example", 8080, "/")).reason())
+        .isEqualTo(Reason.PORT_NOT_ALLOWED);
   }
 
   @Test
@@ -151,13 +177,24 @@ class DecisionTest {
             .agent(agent("dev"))
             .engine();
     assertDecision(
-        e.decide(get("ci", "artifacts.internal.example", 443, "/")), Action.ALLOW, Reason.RULE_ALLOW, "ci-artifacts");
+        e.decide(get("ci", "artifacts.internal.example", 443, "/")),
+        Action.ALLOW,
+        Reason.RULE_ALLOW,
+        "ci-artifacts");
     assertDecision(
-        e.decide(get("dev", "artifacts.internal.example", 443, "/")), Action.DENY, Reason.DEFAULT_DENY, "default");
+        e.decide(get("dev", "artifacts.internal.example", 443, "/")),
+        Action.DENY,
+        Reason.DEFAULT_DENY,
+        "default");
     assertDecision(
-        e.decide(get("ghost", "artifacts.internal.example", 443, "/")), Action.DENY, Reason.DEFAULT_DENY, "default");
-    assertDecision(e.decide(get("ghost", "pypi.org", 443, "/")), Action.ALLOW, Reason.RULE_ALLOW, "shared");
-    assertDecision(e.decide(get("ci", "pypi.org", 443, "/")), Action.ALLOW, Reason.RULE_ALLOW, "shared");
+        e.decide(get("ghost", "artifacts.internal.example", 443, "/")),
+        Action.DENY,
+        Reason.DEFAULT_DENY,
+        "default");
+    assertDecision(
+        e.decide(get("ghost", "pypi.org", 443, "/")), Action.ALLOW, Reason.RULE_ALLOW, "shared");
+    assertDecision(
+        e.decide(get("ci", "pypi.org", 443, "/")), Action.ALLOW, Reason.RULE_ALLOW, "shared");
   }
 
   @Test
@@ -167,7 +204,8 @@ class DecisionTest {
             .rule(deny("no-paste", "**.pastebin.com"))
             .agent(agent("ci").rule(allow("paste", "pastebin.com")))
             .engine();
-    assertDecision(e.decide(get("ci", "pastebin.com", 443, "/")), Action.DENY, Reason.RULE_DENY, "no-paste");
+    assertDecision(
+        e.decide(get("ci", "pastebin.com", 443, "/")), Action.DENY, Reason.RULE_DENY, "no-paste");
   }
 
   @Test
@@ -178,12 +216,17 @@ class DecisionTest {
             .agent(agent("trial").mode(Mode.REPORT))
             .agent(agent("open").defaultAction(Action.ALLOW))
             .engine();
-    assertDecision(e.decide(get("ci", "a.example", 443, "/")), Action.ASK, Reason.DEFAULT_ASK, "default");
+    assertDecision(
+        e.decide(get("ci", "a.example", 443, "/")), Action.ASK, Reason.DEFAULT_ASK, "default");
     Decision trial = e.decide(get("trial", "a.example", 443, "/"));
     assertDecision(trial, Action.DENY, Reason.DEFAULT_DENY, "default");
     assertThat(trial.enforced()).isFalse();
     assertThat(trial.proceeds()).isTrue();
-    assertDecision(e.decide(get("open", "a.example", 443, "/")), Action.ALLOW, Reason.DEFAULT_ALLOW, "default");
+    assertDecision(
+        e.decide(get("open", "a.example", 443, "/")),
+        Action.ALLOW,
+        Reason.DEFAULT_ALLOW,
+        "default");
     Decision other = e.decide(get("other", "a.example", 443, "/"));
     assertThat(other.enforced()).isTrue();
     assertThat(other.proceeds()).isFalse();
@@ -218,7 +261,8 @@ class DecisionTest {
 
   @Test
   void decide_severalMatchingRules_decidingRuleIsTheSmallestIdNotTheFirstInFile() {
-    PolicyEngine e = policy().rule(deny("zeta", "x.example")).rule(deny("alpha", "**.example")).engine();
+    PolicyEngine e =
+        policy().rule(deny("zeta", "x.example")).rule(deny("alpha", "**.example")).engine();
     assertThat(e.decide(get("ci", "x.example", 443, "/")).ruleId()).isEqualTo("alpha");
   }
 
@@ -230,12 +274,21 @@ class DecisionTest {
             .rule(allow("gh", "140.82.112.0/20"))
             .rule(allow("v6", "2606:50c0::/32"))
             .engine();
-    assertDecision(e.decide(get("ci", "140.82.112.4", 443, "/")), Action.ALLOW, Reason.RULE_ALLOW, "gh");
-    assertDecision(e.decide(get("ci", "0x8c527004", 443, "/")), Action.ALLOW, Reason.RULE_ALLOW, "gh");
-    assertDecision(e.decide(get("ci", "[2606:50c0::1]", 443, "/")), Action.ALLOW, Reason.RULE_ALLOW, "v6");
-    assertDecision(e.decide(get("ci", "127.0.0.1", 443, "/")), Action.DENY, Reason.DEFAULT_DENY, "default");
-    assertDecision(e.decide(get("ci", "2130706433", 443, "/")), Action.DENY, Reason.DEFAULT_DENY, "default");
-    assertDecision(e.decide(get("ci", "anything.example", 443, "/")), Action.ALLOW, Reason.RULE_ALLOW, "everything");
+    assertDecision(
+        e.decide(get("ci", "140.82.112.4", 443, "/")), Action.ALLOW, Reason.RULE_ALLOW, "gh");
+    assertDecision(
+        e.decide(get("ci", "0x8c527004", 443, "/")), Action.ALLOW, Reason.RULE_ALLOW, "gh");
+    assertDecision(
+        e.decide(get("ci", "[2606:50c0::1]", 443, "/")), Action.ALLOW, Reason.RULE_ALLOW, "v6");
+    assertDecision(
+        e.decide(get("ci", "127.0.0.1", 443, "/")), Action.DENY, Reason.DEFAULT_DENY, "default");
+    assertDecision(
+        e.decide(get("ci", "2130706433", 443, "/")), Action.DENY, Reason.DEFAULT_DENY, "default");
+    assertDecision(
+        e.decide(get("ci", "anything.example", 443, "/")),
+        Action.ALLOW,
+        Reason.RULE_ALLOW,
+        "everything");
   }
 
   @ParameterizedTest(name = "{0}")
@@ -270,8 +323,10 @@ class DecisionTest {
             .rule(allow("gh", "github.com"))
             .rule(deny("no-admin", "github.com").paths("/admin/**"))
             .engine();
-    assertThat(e.decide(get("ci", "github.com", 443, "/x/../admin/y")).action()).isEqualTo(Action.DENY);
-    assertThat(e.decide(get("ci", "github.com", 443, "/%61dmin/y")).action()).isEqualTo(Action.DENY);
+    assertThat(e.decide(get("ci", "github.com", 443, "/x/../admin/y")).action())
+        .isEqualTo(Action.DENY);
+    assertThat(e.decide(get("ci", "github.com", 443, "/%61dmin/y")).action())
+        .isEqualTo(Action.DENY);
     assertThat(e.decide(get("ci", "github.com", 443, "/repo")).action()).isEqualTo(Action.ALLOW);
   }
 
@@ -339,7 +394,8 @@ class DecisionTest {
     PolicyBuilder b = policy().rule(deny("no-post", "api.example").methods("POST"));
     Decision closed = b.engine().decide(connect("ci", "api.example", 443));
     assertDecision(closed, Action.DENY, Reason.DEFAULT_DENY, "default");
-    Decision open = b.defaultAction(Action.ALLOW).engine().decide(connect("ci", "api.example", 443));
+    Decision open =
+        b.defaultAction(Action.ALLOW).engine().decide(connect("ci", "api.example", 443));
     assertDecision(open, Action.ALLOW, Reason.DEFAULT_ALLOW, "default");
     assertThat(open.inspect()).isTrue();
   }
@@ -402,7 +458,8 @@ class DecisionTest {
   void sourceCidrs_compiledPerAgent() {
     PolicyEngine e = policy().agent(agent("ci").sourceCidrs("10.1.0.0/16")).engine();
     assertThat(e.sourceCidrs("ci").contains(((Host.Ip) Host.parse("10.1.2.3")).address())).isTrue();
-    assertThat(e.sourceCidrs("ci").contains(((Host.Ip) Host.parse("10.2.2.3")).address())).isFalse();
+    assertThat(e.sourceCidrs("ci").contains(((Host.Ip) Host.parse("10.2.2.3")).address()))
+        .isFalse();
     assertThat(e.sourceCidrs("nobody").isEmpty()).isTrue();
   }
 }

@@ -35,13 +35,16 @@ class ExplainTest {
   void explain_everyCandidateRuleWithWhyNot() {
     Explanation e = engine.explain(req("ci", "POST", "github.com", 443, "/acme/x/info"), List.of());
     assertThat(e.decision().reason()).isEqualTo(Reason.PATH_NOT_ALLOWED);
-    assertThat(e.rules()).extracting(RuleTrace::ruleId)
+    assertThat(e.rules())
+        .extracting(RuleTrace::ruleId)
         .containsExactly("pypi", "gh-push", "alt-port", "paste", "ci-only");
     assertThat(rule(e, "pypi").matched()).isFalse();
     assertThat(rule(e, "pypi").miss()).isEmpty();
     assertThat(rule(e, "pypi").why()).contains("github.com").contains("pypi.org");
     assertThat(rule(e, "gh-push").miss()).contains(Reason.PATH_NOT_ALLOWED);
-    assertThat(rule(e, "gh-push").why()).contains("/acme/x/info").contains("/acme/*/git-receive-pack");
+    assertThat(rule(e, "gh-push").why())
+        .contains("/acme/x/info")
+        .contains("/acme/*/git-receive-pack");
     assertThat(rule(e, "alt-port").miss()).contains(Reason.PORT_NOT_ALLOWED);
     assertThat(rule(e, "alt-port").why()).contains("443").contains("8443");
     assertThat(rule(e, "ci-only").scope()).isEqualTo("ci");
@@ -68,7 +71,8 @@ class ExplainTest {
   void explain_privateSimulatedAddress_turnsAllowIntoDeny() throws Exception {
     Request r = req("dev", "GET", "pypi.org", 443, "/simple/");
     Explanation e =
-        engine.explain(r, List.of(InetAddress.getByName("151.101.0.223"), InetAddress.getByName("10.0.0.7")));
+        engine.explain(
+            r, List.of(InetAddress.getByName("151.101.0.223"), InetAddress.getByName("10.0.0.7")));
     assertThat(e.addresses()).hasSize(2);
     assertThat(e.addresses().get(0).blocked()).isEmpty();
     assertThat(e.addresses().get(1).blocked()).contains(Reason.PRIVATE_ADDRESS);
@@ -81,7 +85,8 @@ class ExplainTest {
   @Test
   void explain_addressChecks_notRelaxedByReportMode() throws Exception {
     Explanation e =
-        engine.explain(req("trial", "GET", "pypi.org", 443, "/"), List.of(InetAddress.getByName("127.0.0.1")));
+        engine.explain(
+            req("trial", "GET", "pypi.org", 443, "/"), List.of(InetAddress.getByName("127.0.0.1")));
     assertThat(e.decision().reason()).isEqualTo(Reason.PRIVATE_ADDRESS);
     assertThat(e.decision().enforced()).isTrue();
   }
@@ -90,7 +95,9 @@ class ExplainTest {
   void explain_ipLiteralHost_isAddressCheckedWithoutSimulation() {
     PolicyEngine e = policy().rule(allow("lan", "10.0.0.0/8")).engine();
     Explanation x = e.explain(req("ci", "GET", "10.1.2.3", 80, "/"), List.of());
-    assertThat(x.addresses()).singleElement().satisfies(a -> assertThat(a.blocked()).contains(Reason.PRIVATE_ADDRESS));
+    assertThat(x.addresses())
+        .singleElement()
+        .satisfies(a -> assertThat(a.blocked()).contains(Reason.PRIVATE_ADDRESS));
     assertThat(x.decision().reason()).isEqualTo(Reason.PRIVATE_ADDRESS);
     assertThat(rule(x, "lan").matched()).isTrue();
   }
@@ -98,7 +105,9 @@ class ExplainTest {
   @Test
   void explain_ruleDeny_staysRuleDenyWhateverTheAddress() throws Exception {
     Explanation e =
-        engine.explain(req("ci", "GET", "x.pastebin.com", 443, "/"), List.of(InetAddress.getByName("10.0.0.1")));
+        engine.explain(
+            req("ci", "GET", "x.pastebin.com", 443, "/"),
+            List.of(InetAddress.getByName("10.0.0.1")));
     assertThat(e.decision().reason()).isEqualTo(Reason.RULE_DENY);
   }
 

@@ -46,7 +46,8 @@ class LintTest {
     assertThat(c.hasErrors()).isTrue();
     List<Diagnostic> errors = errors(c);
     assertThat(errors).hasSize(9);
-    assertThat(errors).allSatisfy(d -> assertThat(d.location().file()).isEqualTo(PolicyBuilder.FILE));
+    assertThat(errors)
+        .allSatisfy(d -> assertThat(d.location().file()).isEqualTo(PolicyBuilder.FILE));
     assertThat(errors).allSatisfy(d -> assertThat(d.location().line()).isPositive());
     errors = errors.stream().filter(d -> d.key().startsWith("rules")).toList();
     assertThat(errors).hasSize(7);
@@ -75,7 +76,10 @@ class LintTest {
         .satisfies(
             d -> {
               assertThat(d.location()).isEqualTo(allowRule.location());
-              assertThat(d.message()).contains("gh").contains("no-gh").contains("never takes effect");
+              assertThat(d.message())
+                  .contains("gh")
+                  .contains("no-gh")
+                  .contains("never takes effect");
             });
   }
 
@@ -121,7 +125,12 @@ class LintTest {
                     .compile()))
         .hasSize(1);
     assertThat(
-            warnings(policy().rule(ask("q", "10.1.2.0/24")).rule(deny("d", "10.0.0.0/8")).blockPrivate(false).compile()))
+            warnings(
+                policy()
+                    .rule(ask("q", "10.1.2.0/24"))
+                    .rule(deny("d", "10.0.0.0/8"))
+                    .blockPrivate(false)
+                    .compile()))
         .hasSize(1);
   }
 
@@ -153,7 +162,9 @@ class LintTest {
             .rule(allow("no-hosts"))
             .compile();
     assertThat(c.engine()).isPresent();
-    assertThat(warnings(c)).hasSize(4).allSatisfy(d -> assertThat(d.message()).contains("never match"));
+    assertThat(warnings(c))
+        .hasSize(4)
+        .allSatisfy(d -> assertThat(d.message()).contains("never match"));
     assertThat(c.engine().get().decide(PolicyBuilder.get("ci", "a.example", 443, "/")).reason())
         .isEqualTo(Reason.METHOD_NOT_ALLOWED);
   }
@@ -166,7 +177,8 @@ class LintTest {
     assertThat(warnings(policy().rule(allow("meta", "169.254.169.254")).compile())).hasSize(1);
     assertThat(warnings(policy().rule(allow("v6", "fd00::/8")).compile())).hasSize(1);
     assertThat(warnings(policy().rule(allow("wide", "0.0.0.0/0")).compile())).hasSize(1);
-    assertThat(warnings(policy().allowCidrs("10.0.0.0/8").rule(allow("lan", "10.1.0.0/16")).compile()))
+    assertThat(
+            warnings(policy().allowCidrs("10.0.0.0/8").rule(allow("lan", "10.1.0.0/16")).compile()))
         .isEmpty();
     assertThat(warnings(policy().rule(allow("gh", "140.82.112.0/20")).compile())).isEmpty();
     assertThat(warnings(policy().rule(deny("lan", "10.0.0.0/8")).compile())).isEmpty();
@@ -191,7 +203,12 @@ class LintTest {
     assertThat(warnings(policy().rule(allow("r", "a.example", "A.example.")).compile())).hasSize(1);
     PolicyCompiler.Compilation c = policy().rule(allow("m", "a.example").methods("get")).compile();
     assertThat(warnings(c)).singleElement().satisfies(d -> assertThat(d.message()).contains("GET"));
-    assertThat(c.engine().get().decide(PolicyBuilder.get("ci", "a.example", 443, "/")).action().wireName())
+    assertThat(
+            c.engine()
+                .get()
+                .decide(PolicyBuilder.get("ci", "a.example", 443, "/"))
+                .action()
+                .wireName())
         .isEqualTo("allow");
   }
 }

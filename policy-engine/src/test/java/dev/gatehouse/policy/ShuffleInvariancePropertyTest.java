@@ -24,8 +24,16 @@ class ShuffleInvariancePropertyTest {
     "a.example", "b.a.example", "example", "c.test", "10.0.0.1", "140.82.112.4", "[2001:db8::1]"
   };
   private static final String[] TARGETS = {
-    "a.example", "*.example", "**.example", "**.a.example", "*", "c.test", "10.0.0.0/8",
-    "140.82.112.0/20", "2001:db8::/32", "example"
+    "a.example",
+    "*.example",
+    "**.example",
+    "**.a.example",
+    "*",
+    "c.test",
+    "10.0.0.0/8",
+    "140.82.112.0/20",
+    "2001:db8::/32",
+    "example"
   };
   private static final String[] METHODS = {"GET", "POST", "DELETE"};
   private static final String[] PATHS = {"/", "/v1/x", "/v2/y", "/v1/../v2/y", "/a%2Fb"};
@@ -41,7 +49,11 @@ class ShuffleInvariancePropertyTest {
                 Arbitraries.integers().between(0, 2))
             .as(
                 (action, targets, portKind, methodKind, pathKind) -> {
-                  String id = "r" + Math.abs((action + "" + targets + portKind + methodKind + pathKind).hashCode());
+                  String id =
+                      "r"
+                          + Math.abs(
+                              (action + "" + targets + portKind + methodKind + pathKind)
+                                  .hashCode());
                   PolicyBuilder.Rule r =
                       switch (action) {
                         case ALLOW -> PolicyBuilder.allow(id, targets.toArray(String[]::new));
@@ -95,8 +107,14 @@ class ShuffleInvariancePropertyTest {
             shuffledTop,
             List.of(
                 new AgentModel(
-                    a.name(), a.tokenSha256(), a.tokenEnv(), a.sourceCidrs(), a.mode(),
-                    a.defaultAction(), shuffledAgent, a.location())),
+                    a.name(),
+                    a.tokenSha256(),
+                    a.tokenEnv(),
+                    a.sourceCidrs(),
+                    a.mode(),
+                    a.defaultAction(),
+                    shuffledAgent,
+                    a.location())),
             original.anonymous());
 
     PolicyEngine e1 = PolicyCompiler.compile(original, 0).engine().orElseThrow();

@@ -25,8 +25,8 @@ import java.util.Optional;
 /**
  * The compiled policy: immutable after construction, shared by every event loop. A decision is a
  * lookup of the request host in two host indexes (top-level rules and the agent's own), then a
- * check of port, method and path on the few rules those return. A bounded Caffeine cache, new
- * with each compiled policy, remembers recent decisions.
+ * check of port, method and path on the few rules those return. A bounded Caffeine cache, new with
+ * each compiled policy, remembers recent decisions.
  */
 final class CompiledPolicy implements PolicyEngine {
 

@@ -83,7 +83,8 @@ public final class Compiler {
               sources);
       if (agents.putIfAbsent(name, scope) != null) {
         error(
-            Diagnostic.error(agent.name().location(), key, "agent \"" + name + "\" is defined twice"));
+            Diagnostic.error(
+                agent.name().location(), key, "agent \"" + name + "\" is defined twice"));
       }
     }
 
@@ -121,11 +122,14 @@ public final class Compiler {
           diagnostics.add(
               Diagnostic.warning(
                   text.location(),
-                  key,
-                  "\"" + text.value() + "\" has host bits set; it means " + Cidr.parse(text.value())));
+                  key.toString(),
+                  "\""
+                      + text.value()
+                      + "\" has host bits set; it means "
+                      + Cidr.parse(text.value())));
         }
       } catch (IllegalArgumentException e) {
-        error(Diagnostic.error(text.location(), key, e.getMessage()));
+        error(Diagnostic.error(text.location(), key.toString(), e.getMessage()));
       }
     }
     return CidrSet.of(out);
@@ -134,7 +138,7 @@ public final class Compiler {
   private List<CompiledRule> rules(List<RuleModel> models, String scope, String keyPrefix) {
     List<CompiledRule> out = new ArrayList<>(models.size());
     for (int i = 0; i < models.size(); i++) {
-      CompiledRule r = rule(models.get(i), scope, keyPrefix + "[" + i + "]");
+      CompiledRule r = rule(models.get(i), scope, new RuleKey(keyPrefix, i));
       if (r != null) {
         out.add(r);
       }
@@ -142,11 +146,30 @@ public final class Compiler {
     return out;
   }
 
+  /**
+   * The dotted key of a rule ({@code rules[3]}, {@code agents.ci.rules[0]}), built only when a
+   * diagnostic needs it: a 100,000-rule policy should not pay for 100,000 key strings.
+   */
+  private record RuleKey(String prefix, int index) {
+    @Override
+    public String toString() {
+      return prefix + "[" + index + "]";
+    }
+  }
+
+  /** The key of a rule's allow|deny|ask list ({@code rules[3].allow}), built on demand. */
+  private record TargetKey(RuleKey rule, Action action) {
+    @Override
+    public String toString() {
+      return rule + "." + action.wireName();
+    }
+  }
+
   /** One rule; null when it has errors (they are recorded). */
-  private CompiledRule rule(RuleModel m, String scope, String key) {
+  private CompiledRule rule(RuleModel m, String scope, RuleKey key) {
     int errorsBefore = errorCount();
     String id = m.id().value();
-    String targetKey = key + "." + m.action().wireName();
+    TargetKey targetKey = new TargetKey(key, m.action());
     Location where = m.location();
 
     List<HostPattern> targets = new ArrayList<>(m.targets().size());
@@ -156,7 +179,9 @@ public final class Compiler {
       try {
         p = HostPattern.parse(t.value());
       } catch (IllegalArgumentException e) {
-        error(Diagnostic.error(t.location(), targetKey, e.getMessage() + " (rule " + id + ")"));
+        error(
+            Diagnostic.error(
+                t.location(), targetKey.toString(), e.getMessage() + " (rule " + id + ")"));
         continue;
       }
       targets.add(p);
@@ -165,7 +190,8 @@ public final class Compiler {
     }
     if (m.targets().isEmpty()) {
       diagnostics.add(
-          Diagnostic.warning(where, targetKey, "rule " + id + " names no hosts: it can never match"));
+          Diagnostic.warning(
+              where, targetKey.toString(), "rule " + id + " names no hosts: it can never match"));
     }
     if (targets.size() <= 256) {
       redundantTargets(id, written, targets, targetKey);
@@ -177,7 +203,8 @@ public final class Compiler {
       ports = portSets.computeIfAbsent(PortSet.of(ranges), p -> p);
       if (ranges.isEmpty()) {
         diagnostics.add(
-            Diagnostic.warning(where, key + ".ports", "rule " + id + " has ports: [] and can never match"));
+            Diagnostic.warning(
+                where, key + ".ports", "rule " + id + " has ports: [] and can never match"));
       }
     }
 
@@ -189,7 +216,9 @@ public final class Compiler {
         if (!MethodSet.isToken(v)) {
           error(
               Diagnostic.error(
-                  method.location(), key + ".methods", "\"" + v + "\" is not an HTTP method (rule " + id + ")"));
+                  method.location(),
+                  key + ".methods",
+                  "\"" + v + "\" is not an HTTP method (rule " + id + ")"));
           continue;
         }
         String upper = v.toUpperCase(Locale.ROOT);
@@ -198,14 +227,18 @@ public final class Compiler {
               Diagnostic.warning(
                   method.location(),
                   key + ".methods",
-                  "HTTP methods are case-sensitive and written in upper case: \"" + v + "\" is read as " + upper));
+                  "HTTP methods are case-sensitive and written in upper case: \""
+                      + v
+                      + "\" is read as "
+                      + upper));
         }
         names.add(upper);
       }
       methods = methodSets.computeIfAbsent(MethodSet.of(names), s -> s);
       if (m.methods().get().isEmpty()) {
         diagnostics.add(
-            Diagnostic.warning(where, key + ".methods", "rule " + id + " has methods: [] and can never match"));
+            Diagnostic.warning(
+                where, key + ".methods", "rule " + id + " has methods: [] and can never match"));
       }
     }
 
@@ -216,13 +249,16 @@ public final class Compiler {
         try {
           paths.add(PathGlob.compile(glob.value()));
         } catch (IllegalArgumentException e) {
-          error(Diagnostic.error(glob.location(), key + ".paths", e.getMessage() + " (rule " + id + ")"));
+          error(
+              Diagnostic.error(
+                  glob.location(), key + ".paths", e.getMessage() + " (rule " + id + ")"));
         }
       }
       paths = List.copyOf(paths);
       if (m.paths().get().isEmpty()) {
         diagnostics.add(
-            Diagnostic.warning(where, key + ".paths", "rule " + id + " has paths: [] and can never match"));
+            Diagnostic.warning(
+                where, key + ".paths", "rule " + id + " has paths: [] and can never match"));
       }
     }
 
@@ -230,20 +266,33 @@ public final class Compiler {
       return null;
     }
     return new CompiledRule(
-        id, scope, m.action(), where, List.copyOf(targets), ports, m.ports().isPresent(), methods, paths);
+        id,
+        scope,
+        m.action(),
+        where,
+        List.copyOf(targets),
+        ports,
+        m.ports().isPresent(),
+        methods,
+        paths);
   }
 
-  private void targetWarnings(RuleModel m, String id, Located<String> t, HostPattern p, String key) {
+  private void targetWarnings(
+      RuleModel m, String id, Located<String> t, HostPattern p, TargetKey key) {
     if (p instanceof HostPattern.AnyName && m.action() == Action.ALLOW) {
       diagnostics.add(
           Diagnostic.warning(
-              t.location(), key, "rule " + id + " allows \"*\": every host name, for every agent it applies to"));
+              t.location(),
+              key.toString(),
+              "rule " + id + " allows \"*\": every host name, for every agent it applies to"));
     }
     if (p instanceof HostPattern.Address a) {
-      if (a.cidr().toString().contains("/") && Cidr.hasHostBits(t.value())) {
+      if (t.value().indexOf('/') >= 0 && Cidr.hasHostBits(t.value())) {
         diagnostics.add(
             Diagnostic.warning(
-                t.location(), key, "\"" + t.value() + "\" has host bits set; it means " + a.cidr()));
+                t.location(),
+                key.toString(),
+                "\"" + t.value() + "\" has host bits set; it means " + a.cidr()));
       }
       if (model.network().blockPrivate() && m.action() != Action.DENY) {
         for (SpecialAddresses.Range range : SpecialAddresses.NON_GLOBAL) {
@@ -251,7 +300,7 @@ public final class Compiler {
             diagnostics.add(
                 Diagnostic.warning(
                     t.location(),
-                    key,
+                    key.toString(),
                     "rule "
                         + id
                         + " names "
@@ -269,7 +318,8 @@ public final class Compiler {
   }
 
   /** Warns about a target that another target of the same rule already covers. */
-  private void redundantTargets(String id, List<Located<String>> written, List<HostPattern> targets, String key) {
+  private void redundantTargets(
+      String id, List<Located<String>> written, List<HostPattern> targets, TargetKey key) {
     if (targets.size() < 2) {
       return;
     }
@@ -288,7 +338,9 @@ public final class Compiler {
         }
         diagnostics.add(
             Diagnostic.warning(
-                written.get(i).location(), key, "rule " + id + ": \"" + t + "\" is already covered by \"" + targets.get(j) + "\""));
+                written.get(i).location(),
+                key.toString(),
+                "rule " + id + ": \"" + t + "\" is already covered by \"" + targets.get(j) + "\""));
         break;
       }
     }

@@ -19,10 +19,10 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Builds an {@link Explanation}: walks every candidate rule in file order (slowly, on purpose,
- * with each rule's own matchers) and says why it did or did not match, then runs the address
- * checks on the literal host and the simulated DNS answers. The decision itself comes from the
- * same code path as {@code decide()}.
+ * Builds an {@link Explanation}: walks every candidate rule in file order (slowly, on purpose, with
+ * each rule's own matchers) and says why it did or did not match, then runs the address checks on
+ * the literal host and the simulated DNS answers. The decision itself comes from the same code path
+ * as {@code decide()}.
  */
 final class Explainer {
   private Explainer() {}
@@ -65,14 +65,11 @@ final class Explainer {
   }
 
   private static RuleTrace trace(CompiledRule r, Request request, NormalizedPath path) {
-    List<HostPattern> hits =
-        r.targets().stream().filter(t -> t.matches(request.host())).toList();
+    List<HostPattern> hits = r.targets().stream().filter(t -> t.matches(request.host())).toList();
     if (hits.isEmpty()) {
       String kind = request.host() instanceof Host.Ip ? "IP literal " : "host ";
       String hint =
-          request.host() instanceof Host.Ip
-              ? " (an IP literal matches only IP/CIDR targets)"
-              : "";
+          request.host() instanceof Host.Ip ? " (an IP literal matches only IP/CIDR targets)" : "";
       return miss(r, Optional.empty(), kind + request.host() + " not in " + r.targets() + hint);
     }
     if (!r.ports().contains(request.port())) {
@@ -88,7 +85,8 @@ final class Explainer {
                   + hits.get(0)
                   + "); its methods/paths are decided per request inside the inspected tunnel"
               : "matched (host by " + hits.get(0) + ")";
-      return new RuleTrace(r.id(), r.scope(), r.action(), r.location(), true, Optional.empty(), why);
+      return new RuleTrace(
+          r.id(), r.scope(), r.action(), r.location(), true, Optional.empty(), why);
     }
     if (!r.methodMatches(request.method())) {
       return miss(
@@ -97,10 +95,13 @@ final class Explainer {
           "method " + request.method() + " not in " + r.methods());
     }
     if (!r.pathMatches(path)) {
-      String globs = r.paths().stream().map(String::valueOf).collect(Collectors.joining(", ", "[", "]"));
+      String globs =
+          r.paths().stream().map(String::valueOf).collect(Collectors.joining(", ", "[", "]"));
       String detail =
           path.isMalformed()
-              ? "path " + path.value() + " is malformed (bad escape, or a dot segment hidden"
+              ? "path "
+                  + path.value()
+                  + " is malformed (bad escape, or a dot segment hidden"
                   + " behind ; or an encoded slash), so no path glob matches it"
               : "path " + path.value() + " not matched by " + globs;
       return miss(r, Optional.of(Reason.PATH_NOT_ALLOWED), detail);

@@ -58,7 +58,8 @@ final class Lint {
       CompiledRule found = null;
       for (HostIndex<CompiledRule> index : denies) {
         for (CompiledRule d : index.coverersOf(t)) {
-          if (d.ports().containsAll(r.ports()) && d.targets().stream().anyMatch(dt -> covers(dt, t))) {
+          if (d.ports().containsAll(r.ports())
+              && d.targets().stream().anyMatch(dt -> covers(dt, t))) {
             found = CompiledRule.first(found, d);
           }
         }

@@ -11,8 +11,8 @@ import java.util.Optional;
  * host pattern when a policy is compiled, so both sides are compared in the same form.
  *
  * <ul>
- *   <li>{@code [v6]} or a bare IPv6 literal → {@link Host.Ip}; zone ids are refused;
- *       IPv4-mapped addresses become the IPv4 address.
+ *   <li>{@code [v6]} or a bare IPv6 literal → {@link Host.Ip}; zone ids are refused; IPv4-mapped
+ *       addresses become the IPv4 address.
  *   <li>A name whose last label starts with a digit must be an IPv4 address in one of the {@code
  *       inet_aton} spellings ({@code 127.1}, {@code 2130706433}, {@code 0x7f000001}, {@code
  *       0177.0.0.1}) → {@link Host.Ip}; otherwise it is refused ({@code 1.2.3.999}, {@code 0x1g}).

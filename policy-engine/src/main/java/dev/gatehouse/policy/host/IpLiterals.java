@@ -142,10 +142,10 @@ public final class IpLiterals {
   }
 
   /**
-   * Parses an IPv6 literal without brackets (RFC 4291 §2.2: hex groups, one {@code ::}, an
-   * optional trailing dotted quad). Zone ids ({@code %eth0}) are refused: a zone names an interface
-   * of this machine, which a request must never choose. IPv4-mapped addresses ({@code
-   * ::ffff:a.b.c.d}) come back as the IPv4 address they carry.
+   * Parses an IPv6 literal without brackets (RFC 4291 §2.2: hex groups, one {@code ::}, an optional
+   * trailing dotted quad). Zone ids ({@code %eth0}) are refused: a zone names an interface of this
+   * machine, which a request must never choose. IPv4-mapped addresses ({@code ::ffff:a.b.c.d}) come
+   * back as the IPv4 address they carry.
    */
   public static Optional<InetAddress> parseIpv6(String text) {
     byte[] bytes = ipv6Bytes(text);

@@ -123,14 +123,30 @@ public final class Cidr {
 
   public boolean contains(InetAddress address) {
     byte[] b = IpLiterals.canonical(address).getAddress();
-    return b.length == network.length && Arrays.equals(mask(b, prefixLength), network);
+    return b.length == network.length && samePrefix(b, network, prefixLength);
   }
 
   /** True when every address of {@code other} is in this prefix. */
   public boolean contains(Cidr other) {
     return other.network.length == network.length
         && other.prefixLength >= prefixLength
-        && Arrays.equals(mask(other.network, prefixLength), network);
+        && samePrefix(other.network, network, prefixLength);
+  }
+
+  /** True when the first {@code bits} bits of {@code a} and {@code b} are equal. */
+  private static boolean samePrefix(byte[] a, byte[] b, int bits) {
+    int full = bits / 8;
+    for (int i = 0; i < full; i++) {
+      if (a[i] != b[i]) {
+        return false;
+      }
+    }
+    int rest = bits % 8;
+    if (rest == 0) {
+      return true;
+    }
+    int m = 0xff00 >>> rest;
+    return (a[full] & m) == (b[full] & m);
   }
 
   /** True when the two prefixes share at least one address. */
@@ -140,7 +156,9 @@ public final class Cidr {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Cidr c && c.prefixLength == prefixLength && Arrays.equals(c.network, network);
+    return o instanceof Cidr c
+        && c.prefixLength == prefixLength
+        && Arrays.equals(c.network, network);
   }
 
   @Override

@@ -5,8 +5,8 @@ import java.util.Collection;
 import java.util.List;
 
 /**
- * An immutable set of IPv4/IPv6 prefixes with a lookup whose cost does not depend on how many
- * there are. Used for {@code network.allow_cidrs}, {@code network.deny_cidrs} and agents' {@code
+ * An immutable set of IPv4/IPv6 prefixes with a lookup whose cost does not depend on how many there
+ * are. Used for {@code network.allow_cidrs}, {@code network.deny_cidrs} and agents' {@code
  * source_cidrs}. IPv4-mapped IPv6 addresses are looked up as the IPv4 address they carry.
  */
 public final class CidrSet {

@@ -10,8 +10,8 @@ import java.util.TreeSet;
 import java.util.function.Consumer;
 
 /**
- * Prefixes mapped to values, looked up with one hash probe per distinct prefix length present
- * (at most 33 for IPv4, 129 for IPv6), so the cost of a lookup does not grow with the number of
+ * Prefixes mapped to values, looked up with one hash probe per distinct prefix length present (at
+ * most 33 for IPv4, 129 for IPv6), so the cost of a lookup does not grow with the number of
  * prefixes. Built once, then read-only and safe to share between threads.
  */
 final class CidrTable<T> {

@@ -12,10 +12,10 @@ import dev.gatehouse.policy.host.HostNormalizer;
  *   <li>{@code example.com}: that name only.
  *   <li>{@code *.example.com}: every name strictly below it, at any depth.
  *   <li>{@code **.example.com}: the name and every name below it.
- *   <li>{@code *}: every host <em>name</em>; never an IP literal (those need an IP/CIDR target,
- *       so {@code *} cannot open {@code http://169.254.169.254/} by accident).
- *   <li>{@code 140.82.112.4}, {@code 140.82.112.0/20}, {@code 2606:50c0::/32}: IP-literal hosts
- *       in that prefix; never names.
+ *   <li>{@code *}: every host <em>name</em>; never an IP literal (those need an IP/CIDR target, so
+ *       {@code *} cannot open {@code http://169.254.169.254/} by accident).
+ *   <li>{@code 140.82.112.4}, {@code 140.82.112.0/20}, {@code 2606:50c0::/32}: IP-literal hosts in
+ *       that prefix; never names.
  * </ul>
  */
 public sealed interface HostPattern {
@@ -114,10 +114,8 @@ public sealed interface HostPattern {
     if (text.contains("://")) {
       throw bad(text, "write the host alone, without a scheme");
     }
-    for (char c : new char[] {'^', '$', '(', ')', '|', '?', '+', '{', '}', '\\'}) {
-      if (text.indexOf(c) >= 0) {
-        throw bad(text, "regular expressions are not supported");
-      }
+    if (hasRegexCharacter(text)) {
+      throw bad(text, "regular expressions are not supported");
     }
     if (text.indexOf('/') >= 0) {
       return new Address(Cidr.parse(text));
@@ -158,6 +156,16 @@ public sealed interface HostPattern {
       return new Address(Cidr.host(ip.address()));
     }
     return new Exact(((Host.Name) host).ascii());
+  }
+
+  /** Characters that only make sense in a regular expression: refused with a clear message. */
+  private static boolean hasRegexCharacter(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      if ("^$()|?+{}\\".indexOf(text.charAt(i)) >= 0) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String wildcardRule() {

@@ -8,17 +8,17 @@ import java.util.List;
  *
  * <ol>
  *   <li>the query and fragment are cut off; an empty path is {@code /};
- *   <li>percent-escapes of unreserved characters (RFC 3986 §2.3: letters, digits, {@code -._~})
- *       are decoded, so {@code %2e%2e} becomes {@code ..} <em>before</em> dot segments are
- *       removed; every other escape is kept, its hex digits in upper case ({@code %2f → %2F});
+ *   <li>percent-escapes of unreserved characters (RFC 3986 §2.3: letters, digits, {@code -._~}) are
+ *       decoded, so {@code %2e%2e} becomes {@code ..} <em>before</em> dot segments are removed;
+ *       every other escape is kept, its hex digits in upper case ({@code %2f → %2F});
  *   <li>dot segments are removed (RFC 3986 §5.2.4): {@code /v1/../v2 → /v2}.
  * </ol>
  *
  * <p><b>Malformed</b> paths match no path glob (a rule with {@code paths} then misses with {@code
  * path_not_allowed}; rules without {@code paths} are unaffected): not starting with {@code /}, a
- * {@code %} not followed by two hex digits, a raw backslash, space, control or non-ASCII
- * character, or a segment that some server could still read as a dot segment — {@code ..;x}
- * (Tomcat's path parameters) or {@code .}/{@code ..} between encoded slashes ({@code ..%2F}).
+ * {@code %} not followed by two hex digits, a raw backslash, space, control or non-ASCII character,
+ * or a segment that some server could still read as a dot segment — {@code ..;x} (Tomcat's path
+ * parameters) or {@code .}/{@code ..} between encoded slashes ({@code ..%2F}).
  *
  * <p><b>Encoded slashes</b> ({@code %2F}) and backslashes ({@code %5C}) are never decoded: a
  * segment holding one is <em>opaque</em>. Only a {@code **} glob segment or a literal glob segment
@@ -71,6 +71,7 @@ public final class NormalizedPath {
         return new NormalizedPath(raw, true);
       }
       if (c == '%' || c == ';' || (c == '.' && s.charAt(i - 1) == '/')) {
+        // escapes, path parameters and dot segments need the full treatment below
         simple = false;
       }
     }
@@ -174,11 +175,22 @@ public final class NormalizedPath {
     return false;
   }
 
-  /** {@code .} or {@code ..}, possibly followed by {@code ;params}. */
+  /**
+   * {@code .} or {@code ..}, possibly followed by path parameters ({@code ;x}, also encoded as
+   * {@code %3B}) or an encoded NUL that a C server would stop at.
+   */
   private static boolean isDotLike(String seg) {
-    int semi = seg.indexOf(';');
-    String s = semi < 0 ? seg : seg.substring(0, semi);
-    return s.equals(".") || s.equals("..");
+    if (seg.isEmpty() || seg.charAt(0) != '.') {
+      return false;
+    }
+    int cut = seg.length();
+    for (String stop : new String[] {";", "%3B", "%00"}) {
+      int at = seg.indexOf(stop);
+      if (at >= 0 && at < cut) {
+        cut = at;
+      }
+    }
+    return cut == 1 || (cut == 2 && seg.charAt(1) == '.');
   }
 
   /** The segments after the leading {@code /}: {@code /} is one empty segment. */

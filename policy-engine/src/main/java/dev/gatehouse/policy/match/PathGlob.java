@@ -13,6 +13,7 @@ public final class PathGlob {
   private static final Object ANY_SEGMENTS = new Object();
 
   private final String text;
+
   /** Per glob segment: a literal String, a String[] of parts around {@code *}, or ANY_SEGMENTS. */
   private final Object[] segments;
 
@@ -48,7 +49,8 @@ public final class PathGlob {
     for (int i = 0; i < parts.length; i++) {
       String seg = parts[i];
       if (seg.equals(".") || seg.equals("..")) {
-        throw bad(glob, "dot segments never match: request paths are matched after they are removed");
+        throw bad(
+            glob, "dot segments never match: request paths are matched after they are removed");
       }
       if (seg.equals("**")) {
         segments[i] = ANY_SEGMENTS;

@@ -195,8 +195,7 @@ class HostNormalizerTest {
 
   @Test
   void parse_zoneId_messageSaysWhy() {
-    assertThatThrownBy(() -> HostNormalizer.parse("[fe80::1%eth0]"))
-        .hasMessageContaining("zone");
+    assertThatThrownBy(() -> HostNormalizer.parse("[fe80::1%eth0]")).hasMessageContaining("zone");
   }
 
   @Test

@@ -44,7 +44,19 @@ class CidrTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"10.0.0.0/33", "10/8", "10.0.0/8", "127.1", "0x7f000001", "::/129", "::ffff:1.2.3.4/95", "10.0.0.0/-1", "10.0.0.0/08x", "x"})
+  @ValueSource(
+      strings = {
+        "10.0.0.0/33",
+        "10/8",
+        "10.0.0/8",
+        "127.1",
+        "0x7f000001",
+        "::/129",
+        "::ffff:1.2.3.4/95",
+        "10.0.0.0/-1",
+        "10.0.0.0/08x",
+        "x"
+      })
   void parse_bad_isRejected(String text) {
     assertThatThrownBy(() -> Cidr.parse(text)).isInstanceOf(IllegalArgumentException.class);
   }
@@ -59,7 +71,8 @@ class CidrTest {
 
   @Test
   void cidrSet_manyPrefixes_lookupIsExact() {
-    CidrSet set = CidrSet.parse(List.of("10.0.0.0/8", "192.168.1.0/24", "2001:db8::/32", "8.8.8.8"));
+    CidrSet set =
+        CidrSet.parse(List.of("10.0.0.0/8", "192.168.1.0/24", "2001:db8::/32", "8.8.8.8"));
     assertThat(set.contains(ip("10.9.9.9"))).isTrue();
     assertThat(set.contains(ip("192.168.1.77"))).isTrue();
     assertThat(set.contains(ip("192.168.2.1"))).isFalse();

@@ -53,7 +53,8 @@ class HostIndexPropertyTest {
             names().map(n -> "*." + n),
             names().map(n -> "**." + n),
             Arbitraries.just("*"),
-            Arbitraries.of("10.0.0.0/8", "10.1.0.0/16", "10.1.2.3", "::/0", "2001:db8::/32", "0.0.0.0/0"));
+            Arbitraries.of(
+                "10.0.0.0/8", "10.1.0.0/16", "10.1.2.3", "::/0", "2001:db8::/32", "0.0.0.0/0"));
     return pattern.list().ofMaxSize(12);
   }
 
@@ -62,7 +63,8 @@ class HostIndexPropertyTest {
     Arbitrary<String> host =
         Arbitraries.oneOf(
             names(),
-            Arbitraries.of("10.1.2.3", "10.2.0.1", "11.0.0.1", "[2001:db8::1]", "[::1]", "10.1.255.255"));
+            Arbitraries.of(
+                "10.1.2.3", "10.2.0.1", "11.0.0.1", "[2001:db8::1]", "[::1]", "10.1.255.255"));
     return host.list().ofMinSize(1).ofMaxSize(6);
   }
 }

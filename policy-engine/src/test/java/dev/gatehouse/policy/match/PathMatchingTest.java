@@ -35,6 +35,9 @@ class PathMatchingTest {
     "/pkg-1.0.tar.gz, /pkg-1.0.tar.gz",
     "/.well-known/x, /.well-known/x",
     "/a%252e%252e/b, /a%252e%252e/b",
+    "/a/...;x, /a/...;x",
+    "/a/.x;y, /a/.x;y",
+    "/a/..x%00, /a/..x%00",
   })
   void normalize_table(String raw, String expected) {
     NormalizedPath p = NormalizedPath.of(raw);
@@ -56,6 +59,10 @@ class PathMatchingTest {
         "/a\u00e9",
         "/v1/..;/admin",
         "/v1/.;x/admin",
+        "/v1/..%3b/admin",
+        "/v1/..%00/admin",
+        "/v1/.%00/admin",
+        "/v1/a%2F..%3Bx/b",
         "/v1/..%2Fadmin",
         "/v1/..%5Cadmin",
         "/v1%2F..%2Fv2",
@@ -133,7 +140,11 @@ class PathMatchingTest {
   }
 
   @ParameterizedTest(name = "bad glob: {0}")
-  @ValueSource(strings = {"v1/**", "", "/a?b", "/a#b", "/a/../b", "/a/./b", "/a**", "/**b/c", "/a/%zz", "/a b", "/a\\b"})
+  @ValueSource(
+      strings = {
+        "v1/**", "", "/a?b", "/a#b", "/a/../b", "/a/./b", "/a**", "/**b/c", "/a/%zz", "/a b",
+        "/a\\b"
+      })
   void compile_badGlob_isRejected(String glob) {
     assertThatThrownBy(() -> PathGlob.compile(glob)).isInstanceOf(IllegalArgumentException.class);
   }
