@@ -140,7 +140,11 @@ final class HtmlRenderer {
         .append("\" y=\"")
         .append(baseY)
         .append("\" text-anchor=\"end\">0</text>\n");
-    int labelEvery = Math.max(1, buckets.size() / 6);
+    // short axis labels ("MM-DD HH:MM", or "HH:MM" within one day), far enough apart not to overlap
+    boolean oneDay =
+        Rows.time(buckets.get(0).start())
+            .regionMatches(0, Rows.time(buckets.get(buckets.size() - 1).start()), 0, 10);
+    int labelEvery = Math.max(1, (int) Math.ceil((oneDay ? 50 : 90) / bw));
     for (int i = 0; i < buckets.size(); i++) {
       Timeline.Bucket b = buckets.get(i);
       double x = PAD_L + i * bw;
@@ -158,7 +162,7 @@ final class HtmlRenderer {
             .append("\" y=\"")
             .append(baseY + 16)
             .append("\">")
-            .append(h(Rows.bucket(b.start())))
+            .append(h(axisLabel(b.start(), oneDay)))
             .append("</text>\n");
       }
     }
@@ -168,6 +172,11 @@ final class HtmlRenderer {
         .append(CHART_H - 4)
         .append("\" text-anchor=\"end\">deny (red), ask (orange)</text>\n");
     o.append("</svg>\n");
+  }
+
+  private static String axisLabel(long millis, boolean oneDay) {
+    String t = Rows.time(millis); // 2026-11-26T13:45:00Z
+    return oneDay ? t.substring(11, 16) : t.substring(5, 10) + " " + t.substring(11, 16);
   }
 
   private static double bar(
