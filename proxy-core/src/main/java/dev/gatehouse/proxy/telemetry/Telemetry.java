@@ -5,10 +5,14 @@ import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties;
+import io.opentelemetry.sdk.metrics.SdkMeterProvider;
 import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -31,19 +35,22 @@ public final class Telemetry implements AutoCloseable {
   private final OpenTelemetrySdk sdk;
   private final LongAdder exported;
   private final LongAdder failed;
-  private final SdkSelfMetrics self;
+  private final List<SdkSelfMetrics> self;
+  private final SdkMeterProvider ownMeters;
   private final boolean tracesEnabled;
 
   private Telemetry(
       OpenTelemetrySdk sdk,
       LongAdder exported,
       LongAdder failed,
-      SdkSelfMetrics self,
+      List<SdkSelfMetrics> self,
+      SdkMeterProvider ownMeters,
       boolean tracesEnabled) {
     this.sdk = sdk;
     this.exported = exported;
     this.failed = failed;
     this.self = self;
+    this.ownMeters = ownMeters;
     this.tracesEnabled = tracesEnabled;
   }
 
@@ -61,6 +68,8 @@ public final class Telemetry implements AutoCloseable {
     LongAdder exported = new LongAdder();
     LongAdder failed = new LongAdder();
     SdkSelfMetrics self = new SdkSelfMetrics();
+    SdkSelfMetrics ownSelf = new SdkSelfMetrics();
+    SdkMeterProvider ownMeters = SdkMeterProvider.builder().registerMetricReader(ownSelf).build();
     boolean[] enabled = {false};
     AutoConfiguredOpenTelemetrySdk auto =
         AutoConfiguredOpenTelemetrySdk.builder()
@@ -73,9 +82,24 @@ public final class Telemetry implements AutoCloseable {
                   return new CountingSpanExporter(wrapExporter.apply(exporter), exported, failed);
                 })
             .addMeterProviderCustomizer((builder, config) -> builder.registerMetricReader(self))
+            // autoconfigure gives the console exporter a SimpleSpanProcessor, which exports on the
+            // thread that ends the span: an event loop here. Batch it like every other exporter.
+            .addSpanProcessorCustomizer(
+                (processor, config) ->
+                    processor instanceof SimpleSpanProcessor simple
+                        ? BatchSpanProcessor.builder(simple.getSpanExporter())
+                            .setMeterProvider(() -> ownMeters)
+                            .build()
+                        : processor)
             .disableShutdownHook() // the server shuts telemetry down after draining calls
             .build();
-    return new Telemetry(auto.getOpenTelemetrySdk(), exported, failed, self, enabled[0]);
+    return new Telemetry(
+        auto.getOpenTelemetrySdk(),
+        exported,
+        failed,
+        List.of(self, ownSelf),
+        ownMeters,
+        enabled[0]);
   }
 
   private static Map<String, String> defaults() {
@@ -128,7 +152,11 @@ public final class Telemetry implements AutoCloseable {
   }
 
   public long spansDropped() {
-    return self.droppedSpans();
+    long n = 0;
+    for (SdkSelfMetrics s : self) {
+      n += s.droppedSpans();
+    }
+    return n;
   }
 
   /** Exports what is queued; waits at most {@code timeout}. */
@@ -143,5 +171,6 @@ public final class Telemetry implements AutoCloseable {
   @Override
   public void close() {
     sdk.shutdown().join(10, TimeUnit.SECONDS);
+    ownMeters.shutdown().join(1, TimeUnit.SECONDS);
   }
 }

@@ -85,4 +85,24 @@ class TelemetryTest {
       assertThat(stalled.sink.getFinishedSpanItems()).hasSize(3);
     }
   }
+
+  @Test
+  void consoleExporter_batchedNotExportedOnTheEndingThread() throws Exception {
+    StalledExporter stalled = new StalledExporter();
+    try (Telemetry t =
+        Telemetry.create(
+            Map.of("otel.traces.exporter", "console", "otel.bsp.schedule.delay", "1"),
+            console -> stalled)) {
+      SpanObserver spans = t.spanObserver();
+      // with autoconfigure's SimpleSpanProcessor this end() would block in the stalled exporter
+      spans.begin(Calls.start("a", CallKind.HTTP)).end(Calls.allowedGet());
+      spans.begin(Calls.start("b", CallKind.HTTP)).end(Calls.allowedGet());
+      assertThat(stalled.entered.await(30, TimeUnit.SECONDS)).isTrue(); // exported elsewhere
+      stalled.release.countDown();
+      assertThat(t.forceFlush(Duration.ofSeconds(30))).isTrue();
+      assertThat(t.spansExported()).isEqualTo(2);
+    } finally {
+      stalled.release.countDown();
+    }
+  }
 }
