@@ -35,8 +35,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A running Gatehouse proxy: the forward/CONNECT listener and the admin listener. Start with
- * {@link #start(ProxySettings)}; {@link #close()} stops accepting, lets in-flight calls finish up to
+ * A running Gatehouse proxy: the forward/CONNECT listener and the admin listener. Start with {@link
+ * #start(ProxySettings)}; {@link #close()} stops accepting, lets in-flight calls finish up to
  * {@link ProxySettings#drainTimeout()}, then closes the observer when it is {@link AutoCloseable}
  * (so audit records are flushed).
  */

@@ -17,8 +17,8 @@ import java.util.function.UnaryOperator;
  * @param observer receives every call (spans, audit); {@link CallObserver#NOOP} by default
  * @param clock time for call records and caches
  * @param interceptor takes over tunnels that need TLS interception; the default refuses them
- * @param env reads environment variables ({@code token_env}, {@code admin.token_env}); tests
- *     inject a map
+ * @param env reads environment variables ({@code token_env}, {@code admin.token_env}); tests inject
+ *     a map
  * @param drainTimeout how long {@link GatehouseServer#close()} waits for in-flight calls
  * @param reloadPollInterval the policy file's safety poll, besides the directory watch
  */

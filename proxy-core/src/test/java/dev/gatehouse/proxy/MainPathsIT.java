@@ -25,8 +25,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The proxy's main paths over real loopback sockets (the {@code proxyit} suite covers the rest,
- * with real clients): forwarding, keep-alive with a decision per request, address checks before
- * any connection, CONNECT with the SNI check, upstream failures, reload and the admin API.
+ * with real clients): forwarding, keep-alive with a decision per request, address checks before any
+ * connection, CONNECT with the SNI check, upstream failures, reload and the admin API.
  */
 class MainPathsIT {
   @RegisterExtension static final UpstreamServer upstream = UpstreamServer.http();
@@ -43,15 +43,30 @@ class MainPathsIT {
   @RegisterExtension final CanaryListener canary = CanaryListener.create();
 
   private static String get(String host, int port, String path, String extraHeaders) {
-    return "GET http://" + host + ":" + port + path + " HTTP/1.1\r\nHost: " + host + ":" + port
-        + "\r\n" + extraHeaders + "\r\n";
+    return "GET http://"
+        + host
+        + ":"
+        + port
+        + path
+        + " HTTP/1.1\r\nHost: "
+        + host
+        + ":"
+        + port
+        + "\r\n"
+        + extraHeaders
+        + "\r\n";
   }
 
   @Test
   void allowedThenDenied_onOneKeepAliveConnection_eachDecided_upstreamReused() {
     upstream.reset();
     try (RawClient c = gatehouse.client()) {
-      c.send(get(ORIGIN, upstream.port(), "/echo/a", "Proxy-Connection: keep-alive\r\nConnection: keep-alive, X-Hop\r\nX-Hop: secret\r\n"));
+      c.send(
+          get(
+              ORIGIN,
+              upstream.port(),
+              "/echo/a",
+              "Proxy-Connection: keep-alive\r\nConnection: keep-alive, X-Hop\r\nX-Hop: secret\r\n"));
       RawResponse first = c.readResponse();
       assertThat(first.status()).isEqualTo(200);
       assertThat(first.bodyText())
@@ -140,7 +155,16 @@ class MainPathsIT {
   @Test
   void connect_tlsWithMatchingSni_isRelayed() throws Exception {
     try (RawClient c = gatehouse.client()) {
-      c.send("CONNECT " + ORIGIN + ":" + tlsUpstream.port() + " HTTP/1.1\r\nHost: " + ORIGIN + ":" + tlsUpstream.port() + "\r\n\r\n");
+      c.send(
+          "CONNECT "
+              + ORIGIN
+              + ":"
+              + tlsUpstream.port()
+              + " HTTP/1.1\r\nHost: "
+              + ORIGIN
+              + ":"
+              + tlsUpstream.port()
+              + "\r\n\r\n");
       assertThat(c.readResponse(true).status()).isEqualTo(200);
       try (SSLSocket tls =
           (SSLSocket)
@@ -151,7 +175,9 @@ class MainPathsIT {
                   .createSocket(c.socket(), ORIGIN, tlsUpstream.port(), true)) {
         tls.startHandshake();
         OutputStream out = tls.getOutputStream();
-        out.write(("GET /echo/tunnel HTTP/1.1\r\nHost: " + ORIGIN + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.write(
+            ("GET /echo/tunnel HTTP/1.1\r\nHost: " + ORIGIN + "\r\nConnection: close\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
         out.flush();
         InputStream in = tls.getInputStream();
         String response = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
@@ -164,7 +190,16 @@ class MainPathsIT {
   void connect_tlsWithAnotherSni_neverReachesTheUpstream() throws Exception {
     tlsUpstream.reset();
     try (RawClient c = gatehouse.client()) {
-      c.send("CONNECT " + ORIGIN + ":" + tlsUpstream.port() + " HTTP/1.1\r\nHost: " + ORIGIN + ":" + tlsUpstream.port() + "\r\n\r\n");
+      c.send(
+          "CONNECT "
+              + ORIGIN
+              + ":"
+              + tlsUpstream.port()
+              + " HTTP/1.1\r\nHost: "
+              + ORIGIN
+              + ":"
+              + tlsUpstream.port()
+              + "\r\n\r\n");
       assertThat(c.readResponse(true).status()).isEqualTo(200);
       SSLSocket tls =
           (SSLSocket)
@@ -188,11 +223,21 @@ class MainPathsIT {
   @Test
   void connectToARefusedPort_is502BeforeTheTunnel() throws Exception {
     int closedPort;
-    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+    try (java.net.ServerSocket s =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
       closedPort = s.getLocalPort();
     }
     try (RawClient c = gatehouse.client()) {
-      c.send("CONNECT " + ORIGIN + ":" + closedPort + " HTTP/1.1\r\nHost: " + ORIGIN + ":" + closedPort + "\r\n\r\n");
+      c.send(
+          "CONNECT "
+              + ORIGIN
+              + ":"
+              + closedPort
+              + " HTTP/1.1\r\nHost: "
+              + ORIGIN
+              + ":"
+              + closedPort
+              + "\r\n\r\n");
       RawResponse r = c.readResponse(true);
       assertThat(r.status()).isEqualTo(502);
       assertThat(r.header("Gatehouse-Reason")).isEqualTo("upstream_error");
@@ -202,8 +247,10 @@ class MainPathsIT {
   @Test
   void reload_validFileSwapsThePolicy_invalidFileKeepsIt() throws Exception {
     String before = gatehouse.server().policy().version();
-    gatehouse.writeInvalidPolicy("version: 1\nrules:\n  - id: x\n    allow: [\"api-*.example.com\"]\n");
-    PolicyReloader.Result failed = gatehouse.server().reloader().reloadNow().get(10, TimeUnit.SECONDS);
+    gatehouse.writeInvalidPolicy(
+        "version: 1\nrules:\n  - id: x\n    allow: [\"api-*.example.com\"]\n");
+    PolicyReloader.Result failed =
+        gatehouse.server().reloader().reloadNow().get(10, TimeUnit.SECONDS);
     assertThat(failed.outcome()).isEqualTo(PolicyReloader.Outcome.FAILED);
     assertThat(failed.errors()).anySatisfy(e -> assertThat(e).contains("policy.yaml:"));
     assertThat(gatehouse.server().policy().version()).isEqualTo(before);
@@ -228,14 +275,17 @@ class MainPathsIT {
     assertThat(gatehouse.admin("GET", "/metrics", "wrong").status()).isEqualTo(401);
     RawResponse metrics = gatehouse.admin("GET", "/metrics", GatehouseExtension.ADMIN_TOKEN);
     assertThat(metrics.status()).isEqualTo(200);
-    assertThat(metrics.bodyText()).contains("gatehouse_decisions_total").contains("gatehouse_active_connections");
+    assertThat(metrics.bodyText())
+        .contains("gatehouse_decisions_total")
+        .contains("gatehouse_active_connections");
     RawResponse policy = gatehouse.admin("GET", "/v1/policy", GatehouseExtension.ADMIN_TOKEN);
     assertThat(policy.bodyText()).contains("\"version\":").contains("\"rules\":3");
   }
 
   @Test
   void slowUpstream_doesNotHoldOtherClients() {
-    try (RawClient slow = gatehouse.client(); RawClient fast = RawClient.connect(gatehouse.proxyAddress(), Duration.ofSeconds(5))) {
+    try (RawClient slow = gatehouse.client();
+        RawClient fast = RawClient.connect(gatehouse.proxyAddress(), Duration.ofSeconds(5))) {
       slow.send(get(ORIGIN, upstream.port(), "/slow", ""));
       fast.send(get(ORIGIN, upstream.port(), "/echo/fast", ""));
       assertThat(fast.readResponse().status()).isEqualTo(200);

@@ -43,10 +43,16 @@ public final class ServeCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--config", paramLabel = "FILE", description = "Server configuration (gatehouse.yaml).")
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description = "Server configuration (gatehouse.yaml).")
   Path config;
 
-  @Option(names = "--policy", paramLabel = "FILE", description = "Policy file; watched and hot-reloaded.")
+  @Option(
+      names = "--policy",
+      paramLabel = "FILE",
+      description = "Policy file; watched and hot-reloaded.")
   Path policy;
 
   @Option(
@@ -140,12 +146,18 @@ public final class ServeCommand implements Callable<Integer> {
     out.println(
         "gatehouse: audit log "
             + (observability.auditEnabled()
-                ? cfg.audit().file().get() + " (rotated at " + cfg.audit().maxSizeBytes() + " bytes, keep " + cfg.audit().keep() + ")"
+                ? cfg.audit().file().get()
+                    + " (rotated at "
+                    + cfg.audit().maxSizeBytes()
+                    + " bytes, keep "
+                    + cfg.audit().keep()
+                    + ")"
                 : "off (no audit.file in the config; records are counted as lost)")
             + "; spans "
-            + (observability.tracesEnabled() ? "exported (OTEL_* environment)" : "off (set OTEL_TRACES_EXPORTER or OTEL_EXPORTER_OTLP_ENDPOINT)"));
-    String credentials =
-        engine.model().anonymous() == AnonymousPolicy.DENY ? "AGENT:TOKEN@" : "";
+            + (observability.tracesEnabled()
+                ? "exported (OTEL_* environment)"
+                : "off (set OTEL_TRACES_EXPORTER or OTEL_EXPORTER_OTLP_ENDPOINT)"));
+    String credentials = engine.model().anonymous() == AnonymousPolicy.DENY ? "AGENT:TOKEN@" : "";
     out.println("HTTPS_PROXY=http://" + credentials + host + ":" + proxy.getPort());
     out.println("HTTP_PROXY=http://" + credentials + host + ":" + proxy.getPort());
     out.flush();
@@ -175,7 +187,8 @@ public final class ServeCommand implements Callable<Integer> {
     ServerConfig.Admin admin =
         adminListen == null
             ? c.admin()
-            : new ServerConfig.Admin(parseHostPort(adminListen, "--admin-listen"), c.admin().tokenEnv());
+            : new ServerConfig.Admin(
+                parseHostPort(adminListen, "--admin-listen"), c.admin().tokenEnv());
     return new ServerConfig(
         l, admin, c.policy(), c.dns(), c.tls(), c.approvals(), c.audit(), c.limits());
   }

@@ -18,6 +18,7 @@ import dev.gatehouse.policy.match.PathGlob;
 import dev.gatehouse.policy.match.PortSet;
 import dev.gatehouse.policy.match.SpecialAddresses;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,6 +37,10 @@ public final class Compiler {
   private final List<Diagnostic> diagnostics = new ArrayList<>();
   private final Map<PortSet, PortSet> portSets = new HashMap<>();
   private final Map<MethodSet, MethodSet> methodSets = new HashMap<>();
+
+  /** Equal glob lists share one compiled list: fewer objects, and hot in the CPU cache. */
+  private final Map<List<String>, List<PathGlob>> pathLists = new HashMap<>();
+
   private CidrSet allowCidrs = CidrSet.EMPTY;
   private int errors;
 
@@ -95,7 +100,12 @@ public final class Compiler {
             || agents.values().stream()
                 .anyMatch(s -> s.rules().stream().anyMatch(CompiledRule::conditional));
 
-    if (diagnostics.stream().anyMatch(Diagnostic::isError)) {
+    // in file order, as `check` prints them (stable: same-place diagnostics keep their order)
+    diagnostics.sort(
+        Comparator.comparing((Diagnostic d) -> d.location().file())
+            .thenComparingInt(d -> d.location().line())
+            .thenComparingInt(d -> d.location().column()));
+    if (errors > 0) {
       return new Compilation(Optional.empty(), diagnostics);
     }
     CompiledPolicy engine =
@@ -122,14 +132,14 @@ public final class Compiler {
           diagnostics.add(
               Diagnostic.warning(
                   text.location(),
-                  key.toString(),
+                  key,
                   "\""
                       + text.value()
                       + "\" has host bits set; it means "
                       + Cidr.parse(text.value())));
         }
       } catch (IllegalArgumentException e) {
-        error(Diagnostic.error(text.location(), key.toString(), e.getMessage()));
+        error(Diagnostic.error(text.location(), key, e.getMessage()));
       }
     }
     return CidrSet.of(out);
@@ -254,7 +264,9 @@ public final class Compiler {
                   glob.location(), key + ".paths", e.getMessage() + " (rule " + id + ")"));
         }
       }
-      paths = List.copyOf(paths);
+      List<String> texts = paths.stream().map(PathGlob::toString).toList();
+      List<PathGlob> compiled = List.copyOf(paths);
+      paths = pathLists.computeIfAbsent(texts, t -> compiled);
       if (m.paths().get().isEmpty()) {
         diagnostics.add(
             Diagnostic.warning(

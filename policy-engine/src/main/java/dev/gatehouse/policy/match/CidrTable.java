@@ -2,9 +2,7 @@ package dev.gatehouse.policy.match;
 
 import dev.gatehouse.policy.host.IpLiterals;
 import java.net.InetAddress;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.function.Consumer;
@@ -17,8 +15,10 @@ import java.util.function.Consumer;
 final class CidrTable<T> {
   private record V6(long hi, long lo) {}
 
-  private final Map<Integer, Map<Integer, List<T>>> v4 = new HashMap<>();
-  private final Map<Integer, Map<V6, List<T>>> v6 = new HashMap<>();
+  /** Per prefix length: masked network → one value or several (see {@link HostIndex#plus}). */
+  private final Map<Integer, Map<Integer, Object>> v4 = new HashMap<>();
+
+  private final Map<Integer, Map<V6, Object>> v6 = new HashMap<>();
   private int[] v4Lengths = new int[0];
   private int[] v6Lengths = new int[0];
   private int size;
@@ -27,13 +27,11 @@ final class CidrTable<T> {
     byte[] b = cidr.networkBytes();
     if (b.length == 4) {
       v4.computeIfAbsent(cidr.prefixLength(), k -> new HashMap<>())
-          .computeIfAbsent(v4Key(b), k -> new ArrayList<>(1))
-          .add(value);
+          .merge(v4Key(b), value, HostIndex::plus);
       v4Lengths = lengths(v4.keySet());
     } else {
       v6.computeIfAbsent(cidr.prefixLength(), k -> new HashMap<>())
-          .computeIfAbsent(v6Key(b), k -> new ArrayList<>(1))
-          .add(value);
+          .merge(v6Key(b), value, HostIndex::plus);
       v6Lengths = lengths(v6.keySet());
     }
     size++;
@@ -57,18 +55,12 @@ final class CidrTable<T> {
     if (b.length == 4) {
       int key = v4Key(b);
       for (int length : v4Lengths) {
-        List<T> hit = v4.get(length).get(length == 0 ? 0 : key & (-1 << (32 - length)));
-        if (hit != null) {
-          hit.forEach(sink);
-        }
+        HostIndex.<T>emit(v4.get(length).get(length == 0 ? 0 : key & (-1 << (32 - length))), sink);
       }
     } else {
       V6 key = v6Key(b);
       for (int length : v6Lengths) {
-        List<T> hit = v6.get(length).get(maskV6(key, length));
-        if (hit != null) {
-          hit.forEach(sink);
-        }
+        HostIndex.<T>emit(v6.get(length).get(maskV6(key, length)), sink);
       }
     }
   }

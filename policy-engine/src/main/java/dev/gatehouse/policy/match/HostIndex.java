@@ -16,12 +16,20 @@ import java.util.function.Consumer;
  * of {@code *.suffix} (names strictly below) and {@code **.suffix} (the name and below).
  */
 public final class HostIndex<T> {
-  private static final Object[] NONE = new Object[0];
+
+  /**
+   * Several values under one key. A key with one value holds the value itself (one pointer less to
+   * chase per lookup, which is what a lookup over a large policy mostly costs); values are never of
+   * this private type, so the two cannot be confused.
+   */
+  private static final class Many {
+    final ArrayList<Object> items = new ArrayList<>(2);
+  }
 
   private static final class Node {
     Map<String, Node> children;
-    Object[] below = NONE;
-    Object[] selfAndBelow = NONE;
+    Object below;
+    Object selfAndBelow;
 
     Node child(String label) {
       if (children == null) {
@@ -31,22 +39,22 @@ public final class HostIndex<T> {
     }
   }
 
-  private final Map<String, Object[]> exact = new HashMap<>();
+  private final Map<String, Object> exact = new HashMap<>();
   private final Node root = new Node();
-  private Object[] anyName = NONE;
+  private Object anyName;
   private final CidrTable<T> addresses = new CidrTable<>();
 
   public void add(HostPattern pattern, T value) {
     if (pattern instanceof HostPattern.Exact e) {
-      exact.merge(e.name(), new Object[] {value}, HostIndex::concat);
+      exact.merge(e.name(), value, HostIndex::plus);
     } else if (pattern instanceof HostPattern.Below b) {
       Node n = node(b.suffix());
-      n.below = concat(n.below, new Object[] {value});
+      n.below = plus(n.below, value);
     } else if (pattern instanceof HostPattern.SelfAndBelow s) {
       Node n = node(s.suffix());
-      n.selfAndBelow = concat(n.selfAndBelow, new Object[] {value});
+      n.selfAndBelow = plus(n.selfAndBelow, value);
     } else if (pattern instanceof HostPattern.AnyName) {
-      anyName = concat(anyName, new Object[] {value});
+      anyName = plus(anyName, value);
     } else if (pattern instanceof HostPattern.Address a) {
       addresses.add(a.cidr(), value);
     }
@@ -63,33 +71,44 @@ public final class HostIndex<T> {
     return n;
   }
 
-  private static Object[] concat(Object[] a, Object[] b) {
-    if (a.length == 0) {
-      return b;
+  /** Adds {@code value} to a slot (null, one value, or {@link Many}): amortised O(1). */
+  static Object plus(Object slot, Object value) {
+    if (slot == null) {
+      return value;
     }
-    Object[] out = new Object[a.length + b.length];
-    System.arraycopy(a, 0, out, 0, a.length);
-    System.arraycopy(b, 0, out, a.length, b.length);
-    return out;
+    if (slot instanceof Many m) {
+      m.items.add(value);
+      return m;
+    }
+    Many m = new Many();
+    m.items.add(slot);
+    m.items.add(value);
+    return m;
+  }
+
+  @SuppressWarnings("unchecked")
+  static <T> void emit(Object slot, Consumer<? super T> sink) {
+    if (slot == null) {
+      return;
+    }
+    if (slot instanceof Many m) {
+      for (Object o : m.items) {
+        sink.accept((T) o);
+      }
+    } else {
+      sink.accept((T) slot);
+    }
   }
 
   /** Calls {@code sink} with every value whose pattern matches {@code host}. */
-  @SuppressWarnings("unchecked")
   public void forEachMatch(Host host, Consumer<? super T> sink) {
     if (host instanceof Host.Ip ip) {
       addresses.forEachMatch(ip.address(), sink);
       return;
     }
     String name = ((Host.Name) host).ascii();
-    for (Object o : anyName) {
-      sink.accept((T) o);
-    }
-    Object[] hit = exact.get(name);
-    if (hit != null) {
-      for (Object o : hit) {
-        sink.accept((T) o);
-      }
-    }
+    emit(anyName, sink);
+    emit(exact.get(name), sink);
     Node n = root;
     int end = name.length();
     while (n.children != null) {
@@ -98,15 +117,11 @@ public final class HostIndex<T> {
       if (n == null) {
         return;
       }
-      for (Object o : n.selfAndBelow) {
-        sink.accept((T) o);
-      }
+      emit(n.selfAndBelow, sink);
       if (dot < 0) {
         return; // at the full name: *.suffix needs at least one more label
       }
-      for (Object o : n.below) {
-        sink.accept((T) o);
-      }
+      emit(n.below, sink);
       end = dot;
     }
   }
@@ -115,7 +130,6 @@ public final class HostIndex<T> {
    * Every value whose pattern matches all the hosts {@code pattern} matches (for lint: a deny that
    * covers an allow). Conservative: may miss a cover, never reports a false one.
    */
-  @SuppressWarnings("unchecked")
   public List<T> coverersOf(HostPattern pattern) {
     List<T> out = new ArrayList<>();
     if (pattern instanceof HostPattern.Exact e) {
@@ -124,9 +138,7 @@ public final class HostIndex<T> {
       // prefixes containing a.cidr's network; the caller re-checks that they contain all of it
       addresses.forEachMatch(a.cidr().network(), out::add);
     } else if (pattern instanceof HostPattern.AnyName) {
-      for (Object o : anyName) {
-        out.add((T) o);
-      }
+      HostIndex.<T>emit(anyName, out::add);
     } else if (pattern instanceof HostPattern.Below b) {
       suffixCoverers(b.suffix(), true, out);
     } else if (pattern instanceof HostPattern.SelfAndBelow s) {
@@ -140,11 +152,8 @@ public final class HostIndex<T> {
    * strictOnly}): {@code *}, and {@code *.t}/{@code **.t} for t an ancestor of suffix (or suffix
    * itself for {@code *.t} with strictOnly, and for {@code **.t}).
    */
-  @SuppressWarnings("unchecked")
   private void suffixCoverers(String suffix, boolean strictOnly, List<T> out) {
-    for (Object o : anyName) {
-      out.add((T) o);
-    }
+    HostIndex.<T>emit(anyName, out::add);
     Node n = root;
     int end = suffix.length();
     while (n.children != null) {
@@ -154,13 +163,9 @@ public final class HostIndex<T> {
         return;
       }
       boolean atSuffix = dot < 0;
-      for (Object o : n.selfAndBelow) {
-        out.add((T) o);
-      }
+      HostIndex.<T>emit(n.selfAndBelow, out::add);
       if (!atSuffix || strictOnly) {
-        for (Object o : n.below) {
-          out.add((T) o);
-        }
+        HostIndex.<T>emit(n.below, out::add);
       }
       if (atSuffix) {
         return;

@@ -26,8 +26,8 @@ import java.util.List;
 /**
  * The admin API (SPEC §6, first part): {@code GET /healthz} is open; {@code GET /metrics}, {@code
  * GET /v1/policy} and {@code POST /v1/policy/reload} need {@code Authorization: Bearer <token>}
- * with the token from {@code admin.token_env}, compared in constant time. With no token
- * configured, everything but {@code /healthz} is refused.
+ * with the token from {@code admin.token_env}, compared in constant time. With no token configured,
+ * everything but {@code /healthz} is refused.
  */
 @ChannelHandler.Sharable
 final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
@@ -76,7 +76,9 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
           ctx,
           HttpResponseStatus.FORBIDDEN,
           "text/plain",
-          "the admin API is disabled: set the environment variable " + tokenEnv + " (admin.token_env) and restart\n",
+          "the admin API is disabled: set the environment variable "
+              + tokenEnv
+              + " (admin.token_env) and restart\n",
           keepAlive);
       return;
     }
@@ -90,7 +92,12 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     switch (path) {
       case "/metrics" -> {
         if (requireMethod(ctx, method, HttpMethod.GET, keepAlive)) {
-          send(ctx, HttpResponseStatus.OK, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape(), keepAlive);
+          send(
+              ctx,
+              HttpResponseStatus.OK,
+              "text/plain; version=0.0.4; charset=utf-8",
+              metrics.scrape(),
+              keepAlive);
         }
       }
       case "/v1/policy" -> {
@@ -119,7 +126,12 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     if (method.equals(wanted)) {
       return true;
     }
-    send(ctx, HttpResponseStatus.METHOD_NOT_ALLOWED, "text/plain", "use " + wanted + "\n", keepAlive);
+    send(
+        ctx,
+        HttpResponseStatus.METHOD_NOT_ALLOWED,
+        "text/plain",
+        "use " + wanted + "\n",
+        keepAlive);
     return false;
   }
 
@@ -160,7 +172,12 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                     .execute(
                         () -> {
                           if (e != null) {
-                            send(ctx, HttpResponseStatus.INTERNAL_SERVER_ERROR, "text/plain", "reload failed: " + e + "\n", keepAlive);
+                            send(
+                                ctx,
+                                HttpResponseStatus.INTERNAL_SERVER_ERROR,
+                                "text/plain",
+                                "reload failed: " + e + "\n",
+                                keepAlive);
                             return;
                           }
                           StringBuilder b = new StringBuilder("{\"result\":");
@@ -193,7 +210,11 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   }
 
   private static void send(
-      ChannelHandlerContext ctx, HttpResponseStatus status, String type, String body, boolean keepAlive) {
+      ChannelHandlerContext ctx,
+      HttpResponseStatus status,
+      String type,
+      String body,
+      boolean keepAlive) {
     write(ctx, response(status, type, body), keepAlive);
   }
 

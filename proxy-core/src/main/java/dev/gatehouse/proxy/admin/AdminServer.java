@@ -50,7 +50,8 @@ public final class AdminServer {
             .bind(listen)
             .awaitUninterruptibly();
     if (!f.isSuccess()) {
-      throw new IOException("cannot listen on " + listen + " (admin): " + f.cause().getMessage(), f.cause());
+      throw new IOException(
+          "cannot listen on " + listen + " (admin): " + f.cause().getMessage(), f.cause());
     }
     return f.channel();
   }

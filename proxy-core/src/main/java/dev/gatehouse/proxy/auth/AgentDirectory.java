@@ -82,10 +82,14 @@ public final class AgentDirectory {
         try {
           digest = HexFormat.of().parseHex(a.tokenSha256().get().trim());
         } catch (IllegalArgumentException e) {
-          LOG.log(Level.WARNING, "agent {0}: token_sha256 is not hex; the agent cannot log in", name);
+          LOG.log(
+              Level.WARNING, "agent {0}: token_sha256 is not hex; the agent cannot log in", name);
         }
         if (digest != null && digest.length != 32) {
-          LOG.log(Level.WARNING, "agent {0}: token_sha256 is not 32 bytes; the agent cannot log in", name);
+          LOG.log(
+              Level.WARNING,
+              "agent {0}: token_sha256 is not 32 bytes; the agent cannot log in",
+              name);
           digest = null;
         }
       } else if (a.tokenEnv().isPresent()) {
@@ -105,7 +109,8 @@ public final class AgentDirectory {
         try {
           sources.add(Cidr.parse(c.value()));
         } catch (IllegalArgumentException e) {
-          LOG.log(Level.WARNING, "agent {0}: {1} at {2}; ignored", name, e.getMessage(), c.location());
+          LOG.log(
+              Level.WARNING, "agent {0}: {1} at {2}; ignored", name, e.getMessage(), c.location());
         }
       }
       boolean hasToken = a.tokenSha256().isPresent() || a.tokenEnv().isPresent();
@@ -145,14 +150,16 @@ public final class AgentDirectory {
   private Identity identifyByCredentials(String header, InetAddress client) {
     String value = header.trim();
     if (value.length() < 6 || !value.regionMatches(true, 0, "Basic ", 0, 6)) {
-      return new Refused(Reason.AUTH_FAILED, ANONYMOUS, "only Basic proxy credentials are accepted");
+      return new Refused(
+          Reason.AUTH_FAILED, ANONYMOUS, "only Basic proxy credentials are accepted");
     }
     String decoded;
     try {
       decoded =
           new String(Base64.getDecoder().decode(value.substring(6).trim()), StandardCharsets.UTF_8);
     } catch (IllegalArgumentException e) {
-      return new Refused(Reason.AUTH_FAILED, ANONYMOUS, "the proxy credentials are not valid Base64");
+      return new Refused(
+          Reason.AUTH_FAILED, ANONYMOUS, "the proxy credentials are not valid Base64");
     }
     int colon = decoded.indexOf(':');
     String name = colon < 0 ? decoded : decoded.substring(0, colon);

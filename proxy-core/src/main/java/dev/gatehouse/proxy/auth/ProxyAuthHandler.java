@@ -15,8 +15,8 @@ import io.netty.util.ReferenceCountUtil;
  * Identifies the agent behind each request (SPEC §2 {@code agents:}, §3): {@code
  * Proxy-Authorization: Basic agent:token}, or the client address for agents known by {@code
  * source_cidrs} alone, or {@code anonymous}. Refuses with 407 and {@code Proxy-Authenticate}. The
- * {@code Proxy-Authorization} header is removed here, so no later stage can log or forward it.
- * Also holds the connection's slot under {@code limits.max_connections_per_agent}.
+ * {@code Proxy-Authorization} header is removed here, so no later stage can log or forward it. Also
+ * holds the connection's slot under {@code limits.max_connections_per_agent}.
  */
 public final class ProxyAuthHandler extends ChannelInboundHandlerAdapter {
   private String lastCredentials;

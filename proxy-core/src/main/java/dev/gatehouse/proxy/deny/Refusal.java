@@ -14,8 +14,8 @@ import java.util.Objects;
  * @param host the request host as normalised (or as written when it could not be), or empty
  * @param port the request port, or 0
  * @param requestId the request id, also in {@code Gatehouse-Request-Id}
- * @param detail one short sentence on the specific cause ("connection refused by 10.0.0.1:80"),
- *     or empty
+ * @param detail one short sentence on the specific cause ("connection refused by 10.0.0.1:80"), or
+ *     empty
  */
 public record Refusal(
     int status,

@@ -15,10 +15,10 @@ import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Renders a {@link Refusal} as the response of SPEC §3: {@code text/plain}, the {@code
- * Gatehouse-*} headers, a reason phrase that is itself a short actionable sentence (for CONNECT
- * most clients print only the status line), and a body whose first line is {@code
- * GATEHOUSE_DECISION {json}} followed by text an agent can act on.
+ * Renders a {@link Refusal} as the response of SPEC §3: {@code text/plain}, the {@code Gatehouse-*}
+ * headers, a reason phrase that is itself a short actionable sentence (for CONNECT most clients
+ * print only the status line), and a body whose first line is {@code GATEHOUSE_DECISION {json}}
+ * followed by text an agent can act on.
  */
 public final class Refusals {
   public static final String DECISION_HEADER = "Gatehouse-Decision";
@@ -81,13 +81,18 @@ public final class Refusals {
     String who = " for agent " + d.agent() + " (rule " + d.ruleId() + ")";
     return switch (d.reason()) {
       case PRIVATE_ADDRESS ->
-          "Blocked by Gatehouse: " + target + " is a private or internal address" + suffix(r.detail());
+          "Blocked by Gatehouse: "
+              + target
+              + " is a private or internal address"
+              + suffix(r.detail());
       case DENIED_CIDR ->
           "Blocked by Gatehouse: " + target + " is in a denied network" + suffix(r.detail());
       case METHOD_NOT_ALLOWED ->
           "Blocked by Gatehouse: " + r.method() + " " + target + " not allowed" + who;
-      case PATH_NOT_ALLOWED -> "Blocked by Gatehouse: this path on " + target + " not allowed" + who;
-      case PORT_NOT_ALLOWED -> "Blocked by Gatehouse: port " + r.port() + " of " + target + " not allowed" + who;
+      case PATH_NOT_ALLOWED ->
+          "Blocked by Gatehouse: this path on " + target + " not allowed" + who;
+      case PORT_NOT_ALLOWED ->
+          "Blocked by Gatehouse: port " + r.port() + " of " + target + " not allowed" + who;
       case RULE_ASK, DEFAULT_ASK, APPROVAL_TIMEOUT ->
           "Blocked by Gatehouse: " + target + " needs a person's approval" + who;
       case BAD_REQUEST -> "Blocked by Gatehouse: " + target + suffix(r.detail());
@@ -138,7 +143,10 @@ public final class Refusals {
             .append(target)
             .append(" by policy.\n");
         b.append("Decided by: ")
-            .append(Decision.DEFAULT_RULE.equals(d.ruleId()) ? "the policy's default action" : "rule " + d.ruleId())
+            .append(
+                Decision.DEFAULT_RULE.equals(d.ruleId())
+                    ? "the policy's default action"
+                    : "rule " + d.ruleId())
             .append(" for agent ")
             .append(d.agent())
             .append(" (reason ")
@@ -149,8 +157,10 @@ public final class Refusals {
         if (!r.detail().isEmpty()) {
           b.append("Detail: ").append(r.detail()).append(".\n");
         }
-        b.append("This is a policy decision, not a network failure and not a response from the site.\n");
-        b.append("Retrying will not help, and bypassing the proxy will not work: the sandbox has no other route out.\n");
+        b.append(
+            "This is a policy decision, not a network failure and not a response from the site.\n");
+        b.append(
+            "Retrying will not help, and bypassing the proxy will not work: the sandbox has no other route out.\n");
         if (d.action() == Action.ASK) {
           b.append("A person must allow this host before the request can go through.\n");
         }
@@ -163,8 +173,10 @@ public final class Refusals {
             .append(" (`gatehouse explain` shows why it was blocked).\n");
       }
       case 407 -> {
-        b.append("Gatehouse, the egress proxy of this sandbox, needs to know which agent is asking.\n");
-        b.append("Send proxy credentials: set HTTPS_PROXY and HTTP_PROXY to http://AGENT:TOKEN@<proxy host>:<port>.\n");
+        b.append(
+            "Gatehouse, the egress proxy of this sandbox, needs to know which agent is asking.\n");
+        b.append(
+            "Send proxy credentials: set HTTPS_PROXY and HTTP_PROXY to http://AGENT:TOKEN@<proxy host>:<port>.\n");
         b.append("Bypassing the proxy will not work: the sandbox has no other route out.\n");
         if (!r.detail().isEmpty()) {
           b.append("Detail: ").append(r.detail()).append(".\n");
@@ -173,19 +185,22 @@ public final class Refusals {
       case 400, 431 -> {
         b.append("Gatehouse, the egress proxy of this sandbox, refused a malformed request");
         b.append(r.detail().isEmpty() ? ".\n" : ": " + r.detail() + ".\n");
-        b.append("This is not a policy decision: fix the request (send absolute-form requests such as GET http://host/path to the proxy, or CONNECT host:port for HTTPS).\n");
+        b.append(
+            "This is not a policy decision: fix the request (send absolute-form requests such as GET http://host/path to the proxy, or CONNECT host:port for HTTPS).\n");
       }
       case 502, 504 -> {
         b.append("Gatehouse, the egress proxy of this sandbox, could not complete the request to ")
             .append(target)
             .append(r.status() == 504 ? ": the connection timed out" : "")
             .append(r.detail().isEmpty() ? ".\n" : ": " + r.detail() + ".\n");
-        b.append("This is an upstream failure (reason upstream_error), not a policy block: the site may be down or unreachable. Retrying later may help.\n");
+        b.append(
+            "This is an upstream failure (reason upstream_error), not a policy block: the site may be down or unreachable. Retrying later may help.\n");
       }
       case 503 -> {
         b.append("Gatehouse, the egress proxy of this sandbox, is at a connection limit");
         b.append(r.detail().isEmpty() ? ".\n" : ": " + r.detail() + ".\n");
-        b.append("This is not a policy block: retry after a short wait, with fewer connections at once.\n");
+        b.append(
+            "This is not a policy block: retry after a short wait, with fewer connections at once.\n");
       }
       default -> b.append("Gatehouse refused this request.\n");
     }
@@ -204,7 +219,8 @@ public final class Refusals {
       case METHOD_NOT_ALLOWED -> "the host is allowed, but not for this method";
       case PATH_NOT_ALLOWED -> "the host is allowed, but not for this path";
       case PORT_NOT_ALLOWED -> "the host is allowed, but not on this port";
-      case PRIVATE_ADDRESS -> "the host is, or resolves to, a private, internal or Gatehouse's own address";
+      case PRIVATE_ADDRESS ->
+          "the host is, or resolves to, a private, internal or Gatehouse's own address";
       case DENIED_CIDR -> "the host is, or resolves to, an address in network.deny_cidrs";
       case APPROVAL_GRANTED -> "a person approved it";
       case APPROVAL_DENIED -> "a person refused it";

@@ -2,6 +2,7 @@ package dev.gatehouse.proxy.http;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.util.AsciiString;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +14,9 @@ import java.util.Map;
  */
 public final class HopByHop {
   private static final String GATEHOUSE_PREFIX = "gatehouse-";
+  // Netty deprecates these constants (they are not standard headers); the names still arrive
+  static final AsciiString KEEP_ALIVE = AsciiString.cached("keep-alive");
+  public static final AsciiString PROXY_CONNECTION = AsciiString.cached("proxy-connection");
 
   private HopByHop() {}
 
@@ -20,8 +24,8 @@ public final class HopByHop {
   public static void stripRequest(HttpHeaders h) {
     stripConnectionNamed(h);
     h.remove(HttpHeaderNames.CONNECTION);
-    h.remove(HttpHeaderNames.KEEP_ALIVE);
-    h.remove(HttpHeaderNames.PROXY_CONNECTION);
+    h.remove(KEEP_ALIVE);
+    h.remove(PROXY_CONNECTION);
     h.remove(HttpHeaderNames.PROXY_AUTHORIZATION);
     h.remove(HttpHeaderNames.PROXY_AUTHENTICATE);
     h.remove(HttpHeaderNames.TE);
@@ -32,8 +36,8 @@ public final class HopByHop {
   public static void stripResponse(HttpHeaders h) {
     stripConnectionNamed(h);
     h.remove(HttpHeaderNames.CONNECTION);
-    h.remove(HttpHeaderNames.KEEP_ALIVE);
-    h.remove(HttpHeaderNames.PROXY_CONNECTION);
+    h.remove(KEEP_ALIVE);
+    h.remove(PROXY_CONNECTION);
     h.remove(HttpHeaderNames.PROXY_AUTHENTICATE);
     h.remove(HttpHeaderNames.PROXY_AUTHORIZATION);
     h.remove(HttpHeaderNames.TE);
@@ -62,7 +66,8 @@ public final class HopByHop {
 
   private static boolean isGatehouse(CharSequence name) {
     return name.length() >= GATEHOUSE_PREFIX.length()
-        && name.toString().regionMatches(true, 0, GATEHOUSE_PREFIX, 0, GATEHOUSE_PREFIX.length());
+        && (name.charAt(0) | 0x20) == 'g'
+        && AsciiString.regionMatches(name, true, 0, GATEHOUSE_PREFIX, 0, GATEHOUSE_PREFIX.length());
   }
 
   private static void stripConnectionNamed(HttpHeaders h) {

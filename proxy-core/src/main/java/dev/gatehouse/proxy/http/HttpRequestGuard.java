@@ -113,7 +113,8 @@ public final class HttpRequestGuard extends ChannelInboundHandlerAdapter {
     if (h.getAll(HttpHeaderNames.HOST).size() > 1) {
       return "repeated Host header";
     }
-    if (HttpMethod.CONNECT.equals(request.method()) && (!te.isEmpty() || (cl.size() == 1 && !cl.get(0).equals("0")))) {
+    if (HttpMethod.CONNECT.equals(request.method())
+        && (!te.isEmpty() || (cl.size() == 1 && !cl.get(0).equals("0")))) {
       return "a CONNECT request cannot have a body";
     }
     return null;

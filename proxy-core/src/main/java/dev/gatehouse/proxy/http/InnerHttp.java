@@ -10,10 +10,10 @@ import io.netty.channel.ChannelPipeline;
 import java.util.Optional;
 
 /**
- * The HTTP stages for requests inside a tunnel: plain HTTP sent through CONNECT (undici does
- * this), or the decrypted side of an intercepted tunnel. Every inner request is decided on its
- * own, for the tunnel's agent, with its {@code Host} required to name the tunnel's host, and
- * reports a call whose parent is the tunnel's.
+ * The HTTP stages for requests inside a tunnel: plain HTTP sent through CONNECT (undici does this),
+ * or the decrypted side of an intercepted tunnel. Every inner request is decided on its own, for
+ * the tunnel's agent, with its {@code Host} required to name the tunnel's host, and reports a call
+ * whose parent is the tunnel's.
  */
 public final class InnerHttp {
   private InnerHttp() {}
@@ -26,10 +26,12 @@ public final class InnerHttp {
    * @param tls how upstream connections are secured: {@link UpstreamTls#PLAINTEXT}, or the
    *     interception stage's verified TLS
    */
-  public static void install(ChannelPipeline pipeline, Tunnel tunnel, TlsMode mode, UpstreamTls tls) {
+  public static void install(
+      ChannelPipeline pipeline, Tunnel tunnel, TlsMode mode, UpstreamTls tls) {
     ProxyContext context = tunnel.context();
     boolean intercept = mode == TlsMode.INTERCEPT;
-    pipeline.addLast("inner-codec", new ProxyServerCodec(context.limits().maxHeaderBytes()));
+    pipeline.addLast("inner-codec", new ProxyServerCodec(
+            context.limits().maxHeaderBytes(), context.limits().idleTimeout().toMillis()));
     pipeline.addLast(
         "inner-sequencer",
         new ExchangeSequencer(

@@ -6,8 +6,6 @@ import io.netty.channel.CombinedChannelDuplexHandler;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpMethod;
@@ -16,14 +14,20 @@ import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
- * The client side's HTTP/1.1 codec. Like Netty's {@code HttpServerCodec}, with four differences
+ * The client side's HTTP/1.1 codec. Like Netty's {@code HttpServerCodec}, with five differences
  * that matter to a proxy (NETTY-NOTES):
  *
  * <ul>
+ *   <li>A request head must complete within 30 s (or the idle timeout) of its first byte: a client
+ *       trickling header bytes (slow loris) cannot hold a connection by staying just short of idle.
  *   <li>A header folded onto a continuation line (obs-fold) is refused, not unfolded (RFC 9112
  *       §5.2; Netty unfolds it).
  *   <li>It stops decoding after a {@code CONNECT} request: the bytes that follow belong to the
@@ -39,7 +43,18 @@ public final class ProxyServerCodec
     extends CombinedChannelDuplexHandler<ProxyServerCodec.Decoder, ProxyServerCodec.Encoder> {
   private final ArrayDeque<HttpMethod> methods = new ArrayDeque<>(4);
 
-  public ProxyServerCodec(int maxHeaderBytes) {
+  /** How long a request head may take once its first byte arrived (slow-loris bound). */
+  static final long MAX_HEAD_MILLIS = 30_000;
+
+  private final long headTimeoutMillis;
+
+  /**
+   * @param maxHeaderBytes {@code limits.max_header_bytes} (431 past it)
+   * @param idleTimeoutMillis {@code limits.idle_timeout}: a request head must arrive within it, or
+   *     30 s if that is shorter, however slowly its bytes trickle in
+   */
+  public ProxyServerCodec(int maxHeaderBytes, long idleTimeoutMillis) {
+    this.headTimeoutMillis = Math.max(1, Math.min(MAX_HEAD_MILLIS, idleTimeoutMillis));
     HttpDecoderConfig config =
         new HttpDecoderConfig()
             .setMaxInitialLineLength(8192)
@@ -54,10 +69,14 @@ public final class ProxyServerCodec
   /** Request decoder that stops at a CONNECT and refuses obs-fold. */
   public final class Decoder extends HttpRequestDecoder {
     private boolean stopped;
+
     /** Between messages or inside a request head (not in a body). */
     private boolean inHead = true;
+
     /** Part of the current head was already consumed: the buffer starts at a line start. */
     private boolean headStarted;
+    /** Closes the connection when a started head does not complete in time (slow loris). */
+    private ScheduledFuture<?> headTimer;
 
     Decoder(HttpDecoderConfig config) {
       super(config);
@@ -89,6 +108,7 @@ public final class ProxyServerCodec
         if (o instanceof HttpRequest request) {
           inHead = false;
           headStarted = false;
+          cancelHeadTimer();
           methods.add(request.method());
           if (HttpMethod.CONNECT.equals(request.method()) && request.decoderResult().isSuccess()) {
             stopped = true;
@@ -102,6 +122,30 @@ public final class ProxyServerCodec
       if (inHead && out.size() == before && buffer.readerIndex() > start) {
         headStarted = true;
       }
+      if (inHead && headTimer == null && (buffer.isReadable() || headStarted)) {
+        // part of a head is waiting for the rest (a whole head in one read never gets here)
+        headTimer =
+            ctx.executor().schedule(() -> ctx.close(), headTimeoutMillis, TimeUnit.MILLISECONDS);
+      }
+    }
+
+    private void cancelHeadTimer() {
+      if (headTimer != null) {
+        headTimer.cancel(false);
+        headTimer = null;
+      }
+    }
+
+    @Override
+    protected void handlerRemoved0(ChannelHandlerContext ctx) throws Exception {
+      cancelHeadTimer();
+      super.handlerRemoved0(ctx);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+      cancelHeadTimer();
+      super.channelInactive(ctx);
     }
 
     /** A header line that starts with a space or tab, before the head's empty line. */

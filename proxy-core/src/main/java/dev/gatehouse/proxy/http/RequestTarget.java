@@ -6,9 +6,9 @@ import java.util.Objects;
 
 /**
  * Where a request goes, parsed from its request target (RFC 9112 §3.2): the absolute URI of a
- * forward-proxy request, the authority of a CONNECT, or the origin-form target of a request
- * inside a tunnel (whose host is the tunnel's). The request target decides; a {@code Host} header
- * that disagrees is a bad request (SPEC §3).
+ * forward-proxy request, the authority of a CONNECT, or the origin-form target of a request inside
+ * a tunnel (whose host is the tunnel's). The request target decides; a {@code Host} header that
+ * disagrees is a bad request (SPEC §3).
  *
  * @param host the normalised host
  * @param port the port (80 when an {@code http} URI names none)
@@ -33,16 +33,21 @@ public record RequestTarget(Host host, int port, String path, String query) {
   public static RequestTarget absolute(String uri) throws BadTargetException {
     if (uri.startsWith("/")) {
       throw new BadTargetException(
-          "origin-form request target " + clip(uri) + ": a proxy needs the absolute URI (GET http://host/path)");
+          "origin-form request target "
+              + clip(uri)
+              + ": a proxy needs the absolute URI (GET http://host/path)");
     }
     int colon = uri.indexOf("://");
     if (colon < 0) {
-      throw new BadTargetException("request target " + clip(uri) + " is not an absolute http:// URI");
+      throw new BadTargetException(
+          "request target " + clip(uri) + " is not an absolute http:// URI");
     }
     String scheme = uri.substring(0, colon);
     if (!scheme.equalsIgnoreCase("http")) {
       throw new BadTargetException(
-          "scheme " + clip(scheme) + " is not served in absolute form: use CONNECT host:port for https");
+          "scheme "
+              + clip(scheme)
+              + " is not served in absolute form: use CONNECT host:port for https");
     }
     return parseAbsolute(uri, colon, 80);
   }
@@ -117,8 +122,8 @@ public record RequestTarget(Host host, int port, String path, String query) {
   }
 
   /**
-   * Checks a {@code Host} header against the target: same host, and the same port when it names
-   * one (or the default port when it does not).
+   * Checks a {@code Host} header against the target: same host, and the same port when it names one
+   * (or the default port when it does not).
    */
   public void checkHostHeader(String hostHeader, int defaultPort) throws BadTargetException {
     HostAndPort hp = authority(hostHeader.trim(), defaultPort);
@@ -223,7 +228,8 @@ public record RequestTarget(Host host, int port, String path, String query) {
     for (int i = 0; i < path.length(); i++) {
       char c = path.charAt(i);
       if (c <= 0x20 || c >= 0x7f || c == '\\') {
-        throw new BadTargetException("the request path has a character that must be percent-encoded");
+        throw new BadTargetException(
+            "the request path has a character that must be percent-encoded");
       }
     }
   }

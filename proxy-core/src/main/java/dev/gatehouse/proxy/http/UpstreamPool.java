@@ -28,9 +28,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Upstream HTTP connections, kept per event loop and per destination and shared by every client
  * connection on that loop (NETTY-NOTES: a new upstream per client costs an extra connect; Squid
- * shares). Both sides of an exchange run on one event loop, so the pool needs no locks. Bounded:
- * at most {@link #MAX_IDLE_PER_KEY} idle connections per destination and {@link
- * #MAX_IDLE_PER_LOOP} per loop; idle ones are closed after the idle timeout (at most a minute).
+ * shares). Both sides of an exchange run on one event loop, so the pool needs no locks. Bounded: at
+ * most {@link #MAX_IDLE_PER_KEY} idle connections per destination and {@link #MAX_IDLE_PER_LOOP}
+ * per loop; idle ones are closed after the idle timeout (at most a minute).
  */
 public final class UpstreamPool implements AutoCloseable {
   static final int MAX_IDLE_PER_KEY = 32;

@@ -113,7 +113,8 @@ public final class MetricsRegistry {
       out.append("# HELP ").append(name).append(' ').append(help.replace("\n", " ")).append('\n');
       out.append("# TYPE ").append(name).append(' ').append(type).append('\n');
       List<Map.Entry<List<String>, C>> entries = new ArrayList<>(children.entrySet());
-      entries.sort((a, b) -> String.join("\u0000", a.getKey()).compareTo(String.join("\u0000", b.getKey())));
+      entries.sort(
+          (a, b) -> String.join("\u0000", a.getKey()).compareTo(String.join("\u0000", b.getKey())));
       for (Map.Entry<List<String>, C> e : entries) {
         writeChild(out, labelText(e.getKey()), e.getValue());
       }
@@ -303,7 +304,8 @@ public final class MetricsRegistry {
       double[] b = buckets.clone();
       for (int i = 1; i < b.length; i++) {
         if (!(b[i] > b[i - 1])) {
-          throw new IllegalArgumentException("histogram buckets must ascend: " + Arrays.toString(b));
+          throw new IllegalArgumentException(
+              "histogram buckets must ascend: " + Arrays.toString(b));
         }
       }
       return b;
@@ -325,14 +327,28 @@ public final class MetricsRegistry {
       long cumulative = 0;
       for (int i = 0; i < child.bounds.length; i++) {
         cumulative += child.counts[i].sum();
-        out.append(name).append("_bucket").append(open).append("le=\"")
-            .append(number(child.bounds[i])).append("\"} ").append(cumulative).append('\n');
+        out.append(name)
+            .append("_bucket")
+            .append(open)
+            .append("le=\"")
+            .append(number(child.bounds[i]))
+            .append("\"} ")
+            .append(cumulative)
+            .append('\n');
       }
       cumulative += child.counts[child.bounds.length].sum();
-      out.append(name).append("_bucket").append(open).append("le=\"+Inf\"} ")
-          .append(cumulative).append('\n');
-      out.append(name).append("_sum").append(labels).append(' ')
-          .append(number(child.sum.sum())).append('\n');
+      out.append(name)
+          .append("_bucket")
+          .append(open)
+          .append("le=\"+Inf\"} ")
+          .append(cumulative)
+          .append('\n');
+      out.append(name)
+          .append("_sum")
+          .append(labels)
+          .append(' ')
+          .append(number(child.sum.sum()))
+          .append('\n');
       out.append(name).append("_count").append(labels).append(' ').append(cumulative).append('\n');
     }
   }

@@ -7,6 +7,8 @@ import dev.gatehouse.proxy.observe.CallEnd;
 import dev.gatehouse.proxy.observe.CallHandle;
 import dev.gatehouse.proxy.observe.CallObserver;
 import dev.gatehouse.proxy.observe.CallStart;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -15,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * 12: observability is a decorator, handlers never touch the registry for decisions).
  */
 public final class ProxyMetrics implements CallObserver {
+  private static final int REASONS = Reason.values().length;
   private final MetricsRegistry registry;
   private final MetricsRegistry.Counter decisions;
   private final MetricsRegistry.Gauge activeConnections;
@@ -28,9 +31,8 @@ public final class ProxyMetrics implements CallObserver {
   private final MetricsRegistry.Histogram connectDuration;
 
   /** decisions_total children by action and reason, then agent: no allocation per call. */
-  @SuppressWarnings("unchecked")
-  private final Map<String, MetricsRegistry.CounterChild>[] decisionChildren =
-      new Map[Action.values().length * Reason.values().length];
+  private final List<Map<String, MetricsRegistry.CounterChild>> decisionChildren =
+      new ArrayList<>();
 
   private final CallHandle countingHandle =
       new CallHandle() {
@@ -63,8 +65,7 @@ public final class ProxyMetrics implements CallObserver {
     this.bytesIn = bytes.labels("in");
     this.bytesOut = bytes.labels("out");
     this.reloads =
-        registry.counter(
-            "gatehouse_policy_reloads_total", "Policy reloads by result.", "result");
+        registry.counter("gatehouse_policy_reloads_total", "Policy reloads by result.", "result");
     reloads.labels("success");
     reloads.labels("failure");
     this.rejectedConnections =
@@ -91,8 +92,8 @@ public final class ProxyMetrics implements CallObserver {
             "TCP connect latency to upstreams (before any TLS), by result (ok, failed).",
             NET_BUCKETS,
             "result");
-    for (int i = 0; i < decisionChildren.length; i++) {
-      decisionChildren[i] = new ConcurrentHashMap<>();
+    for (int i = 0; i < Action.values().length * Reason.values().length; i++) {
+      decisionChildren.add(new ConcurrentHashMap<>());
     }
   }
 
@@ -112,7 +113,7 @@ public final class ProxyMetrics implements CallObserver {
   private void count(CallEnd end) {
     Decision d = end.decision();
     Map<String, MetricsRegistry.CounterChild> byAgent =
-        decisionChildren[d.action().ordinal() * Reason.values().length + d.reason().ordinal()];
+        decisionChildren.get(d.action().ordinal() * REASONS + d.reason().ordinal());
     MetricsRegistry.CounterChild child = byAgent.get(d.agent());
     if (child == null) {
       child =

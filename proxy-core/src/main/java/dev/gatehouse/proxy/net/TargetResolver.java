@@ -1,5 +1,8 @@
 package dev.gatehouse.proxy.net;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.gatehouse.config.model.HostPort;
 import dev.gatehouse.config.model.ServerConfig;
 import dev.gatehouse.policy.Host;
@@ -16,6 +19,7 @@ import io.netty.util.concurrent.Promise;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,17 +36,32 @@ import java.util.concurrent.TimeUnit;
  * rebinding between check and connect).
  *
  * <p>With {@code dns.servers} set, Netty's non-blocking {@link DnsNameResolver} asks them (one
- * resolver per event loop, its cache honouring record TTLs, capped at five minutes); with none,
- * the system resolver runs on a small thread pool, never on an event loop.
+ * resolver per event loop, one {@link BoundedDnsCache} for all: 10,000 names, record TTLs capped at
+ * five minutes); with none, the system resolver runs on a small thread pool, never on an event
+ * loop.
  */
 public final class TargetResolver implements AutoCloseable {
   private static final int MAX_TTL_SECONDS = 300;
+  private static final int MAX_CACHED_NAMES = 10_000;
 
   private final ServerConfig.Dns dns;
   private final Transport transport;
   private final AddressGuard guard;
   private final Map<EventLoop, DnsNameResolver> resolvers = new ConcurrentHashMap<>();
   private final ExecutorService systemResolver;
+
+  /**
+   * The system resolver's answers (no TTLs are visible through it): kept as long as the JVM's own
+   * positive cache (30 s), so a hit skips the hop to the resolver threads.
+   */
+  private final Cache<String, List<InetAddress>> systemAnswers =
+      Caffeine.newBuilder()
+          .maximumSize(MAX_CACHED_NAMES)
+          .expireAfterWrite(Duration.ofSeconds(30))
+          .build();
+
+  private final BoundedDnsCache cache =
+      new BoundedDnsCache(MAX_CACHED_NAMES, MAX_TTL_SECONDS, Ticker.systemTicker());
 
   public TargetResolver(ServerConfig.Dns dns, Transport transport, AddressGuard guard) {
     this.dns = dns;
@@ -90,10 +109,16 @@ public final class TargetResolver implements AutoCloseable {
           });
     }
     if (systemResolver != null) {
+      List<InetAddress> cached = systemAnswers.getIfPresent(name);
+      if (cached != null) {
+        return loop.newSucceededFuture(check(cached, port, engine));
+      }
       systemResolver.execute(
           () -> {
             try {
-              promise.trySuccess(check(List.of(InetAddress.getAllByName(name)), port, engine));
+              List<InetAddress> answer = List.of(InetAddress.getAllByName(name));
+              systemAnswers.put(name, answer);
+              promise.trySuccess(check(answer, port, engine));
             } catch (UnknownHostException e) {
               promise.trySuccess(new Resolution.Unresolved(name + " does not resolve"));
             } catch (RuntimeException e) {
@@ -151,8 +176,7 @@ public final class TargetResolver implements AutoCloseable {
         .nameServerProvider(new SequentialDnsServerAddressStreamProvider(servers))
         .queryTimeoutMillis(dns.timeout().toMillis())
         .resolvedAddressTypes(ResolvedAddressTypes.IPV4_PREFERRED)
-        .ttl(0, MAX_TTL_SECONDS)
-        .negativeTtl(0)
+        .resolveCache(cache)
         .searchDomains(List.of())
         .ndots(1)
         .recursionDesired(true)

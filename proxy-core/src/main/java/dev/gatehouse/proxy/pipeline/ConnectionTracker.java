@@ -3,9 +3,7 @@ package dev.gatehouse.proxy.pipeline;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 
-/**
- * Counts the connection against {@code limits.max_connections} while it is open.
- */
+/** Counts the connection against {@code limits.max_connections} while it is open. */
 final class ConnectionTracker extends ChannelInboundHandlerAdapter {
   private final ProxyContext context;
   private boolean open = true;

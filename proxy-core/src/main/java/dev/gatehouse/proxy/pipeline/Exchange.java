@@ -4,8 +4,8 @@ import dev.gatehouse.config.model.Action;
 import dev.gatehouse.policy.Decision;
 import dev.gatehouse.policy.Reason;
 import dev.gatehouse.proxy.deny.Refusal;
-import dev.gatehouse.proxy.http.RequestTarget;
 import dev.gatehouse.proxy.deny.Refusals;
+import dev.gatehouse.proxy.http.RequestTarget;
 import dev.gatehouse.proxy.observe.CallEnd;
 import dev.gatehouse.proxy.observe.CallHandle;
 import dev.gatehouse.proxy.observe.TlsMode;
@@ -217,9 +217,8 @@ public final class Exchange {
   }
 
   /**
-   * Answers the request with a refusal, closing the connection afterwards when the client asked
-   * for that or a request body is still on its way (it would otherwise be read as the next
-   * request).
+   * Answers the request with a refusal, closing the connection afterwards when the client asked for
+   * that or a request body is still on its way (it would otherwise be read as the next request).
    */
   public void refuse(ChannelHandlerContext ctx, int statusCode, Decision d, String detail) {
     refuse(ctx, statusCode, d, detail, false);
@@ -241,7 +240,8 @@ public final class Exchange {
       closeAfter = true;
     }
     ctx.writeAndFlush(Refusals.render(r, ctx.alloc(), keepAlive))
-        .addListener(keepAlive ? ChannelFutureListener.CLOSE_ON_FAILURE : ChannelFutureListener.CLOSE);
+        .addListener(
+            keepAlive ? ChannelFutureListener.CLOSE_ON_FAILURE : ChannelFutureListener.CLOSE);
   }
 
   /** The connection closes after this exchange: nothing queued behind it is served. */

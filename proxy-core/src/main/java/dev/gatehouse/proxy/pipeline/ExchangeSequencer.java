@@ -1,5 +1,6 @@
 package dev.gatehouse.proxy.pipeline;
 
+import dev.gatehouse.proxy.http.HopByHop;
 import dev.gatehouse.proxy.observe.CallHandle;
 import dev.gatehouse.proxy.observe.CallKind;
 import dev.gatehouse.proxy.observe.CallStart;
@@ -29,8 +30,8 @@ import java.util.Optional;
  * Runs a connection's HTTP exchanges one at a time, in order (HTTP/1.1 pipelining, RFC 9112 §9.3):
  * a request's head begins an {@link Exchange} and its call; requests that arrive while one is in
  * progress wait in a bounded queue (reads pause meanwhile); the exchange ends when both its request
- * has been read and its final response written. So every stage after this one sees one request at
- * a time, and every request gets its own decision. Sits right after the HTTP codec.
+ * has been read and its final response written. So every stage after this one sees one request at a
+ * time, and every request gets its own decision. Sits right after the HTTP codec.
  */
 public final class ExchangeSequencer extends ChannelDuplexHandler {
   /** Requests queued behind the current one; past this the connection closes after the queue. */
@@ -173,12 +174,11 @@ public final class ExchangeSequencer extends ChannelDuplexHandler {
                     clientAddress));
     context.callBegun();
     ActivePolicy policy = context.policy().current();
-    boolean body =
-        HttpUtil.isTransferEncodingChunked(request) || HttpUtil.getContentLength(request, 0L) > 0;
+    boolean body = HttpUtil.isTransferEncodingChunked(request) || announcesBody(h);
     boolean keepAlive =
         request.decoderResult().isSuccess()
             && HttpUtil.isKeepAlive(request)
-            && !h.containsValue(HttpHeaderNames.PROXY_CONNECTION, "close", true);
+            && !h.containsValue(HopByHop.PROXY_CONNECTION, "close", true);
     return new Exchange(
         context,
         requestId,
@@ -191,6 +191,23 @@ public final class ExchangeSequencer extends ChannelDuplexHandler {
         body,
         k == CallKind.TUNNEL ? TlsMode.TUNNEL : tls,
         fixedAgent);
+  }
+
+  /**
+   * A Content-Length above 0, or one that is not a plain number ({@code 4, 5}, {@code +4}): the
+   * guard refuses those, and until then a body must be assumed. {@code HttpUtil.getContentLength}
+   * would throw here and the client would get no 400.
+   */
+  private static boolean announcesBody(HttpHeaders h) {
+    String cl = h.get(HttpHeaderNames.CONTENT_LENGTH);
+    if (cl == null) {
+      return false;
+    }
+    try {
+      return Long.parseLong(cl.trim()) > 0;
+    } catch (NumberFormatException e) {
+      return true;
+    }
   }
 
   @Override

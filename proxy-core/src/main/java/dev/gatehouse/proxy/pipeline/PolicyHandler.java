@@ -13,11 +13,11 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.util.ReferenceCountUtil;
 
 /**
- * Decides every request (STYLE habit 3): reads the request target (absolute URI, CONNECT
- * authority, or origin form inside a tunnel), checks the {@code Host} header against it, builds a
- * {@link Request}, calls {@code engine.decide} and answers 403 when the decision is a block that
- * is enforced. Allowed requests (and report-mode blocks) go on to the CONNECT or forward stage
- * with the decision and the target on their {@link Exchange}. No DNS here: a denied name is never
+ * Decides every request (STYLE habit 3): reads the request target (absolute URI, CONNECT authority,
+ * or origin form inside a tunnel), checks the {@code Host} header against it, builds a {@link
+ * Request}, calls {@code engine.decide} and answers 403 when the decision is a block that is
+ * enforced. Allowed requests (and report-mode blocks) go on to the CONNECT or forward stage with
+ * the decision and the target on their {@link Exchange}. No DNS here: a denied name is never
  * resolved.
  */
 public final class PolicyHandler extends ChannelInboundHandlerAdapter {
@@ -71,7 +71,8 @@ public final class PolicyHandler extends ChannelInboundHandlerAdapter {
     Request r =
         connect
             ? Request.connect(agent, target.host(), target.port())
-            : new Request(agent, request.method().name(), target.host(), target.port(), target.path());
+            : new Request(
+                agent, request.method().name(), target.host(), target.port(), target.path());
     Decision decision = ex.policy().engine().decide(r);
     ex.decision(decision);
     if (!decision.proceeds()) {

@@ -5,8 +5,8 @@ import io.netty.util.AttributeKey;
 
 /**
  * Pauses a channel's reads for one or more reasons at once (queued pipelined requests, an upstream
- * connection being set up, an upstream that cannot take more bytes); reads resume when no reason
- * is left. Event-loop confined.
+ * connection being set up, an upstream that cannot take more bytes); reads resume when no reason is
+ * left. Event-loop confined.
  */
 public final class ReadGate {
   /** Pipelined requests are queued behind the current exchange. */

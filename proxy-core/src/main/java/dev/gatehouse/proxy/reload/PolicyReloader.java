@@ -30,8 +30,8 @@ import java.util.function.UnaryOperator;
  * Hot reload of the policy file (SPEC §7). Watches the file's directory rather than the file, and
  * on any event there compares the file's content hash, so it follows editors' atomic renames and
  * Kubernetes ConfigMap updates (a {@code ..data} symlink swapped in the directory); a periodic poll
- * catches what the watch misses (network file systems, a replaced directory). Loading and
- * compiling run on the reloader's own thread, never on an event loop; the new policy is swapped in
+ * catches what the watch misses (network file systems, a replaced directory). Loading and compiling
+ * run on the reloader's own thread, never on an event loop; the new policy is swapped in
  * atomically. An invalid file never replaces the running policy: the errors are logged with
  * file:line:col and counted.
  */
@@ -91,7 +91,8 @@ public final class PolicyReloader implements AutoCloseable {
   public void start() {
     executor.execute(() -> lastHash = hashOrNull());
     if (pollMillis > 0) {
-      executor.scheduleWithFixedDelay(this::reloadQuietly, pollMillis, pollMillis, TimeUnit.MILLISECONDS);
+      executor.scheduleWithFixedDelay(
+          this::reloadQuietly, pollMillis, pollMillis, TimeUnit.MILLISECONDS);
     }
     try {
       watch = FileSystems.getDefault().newWatchService();

@@ -11,8 +11,8 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * Which rules a reload added, removed and changed, by id ({@code agent/id} for agents' rules).
- * A rule that only moved to another line is unchanged.
+ * Which rules a reload added, removed and changed, by id ({@code agent/id} for agents' rules). A
+ * rule that only moved to another line is unchanged.
  */
 public record RuleDiff(List<String> added, List<String> removed, List<String> changed) {
   public RuleDiff {
@@ -69,6 +69,8 @@ public record RuleDiff(List<String> added, List<String> removed, List<String> ch
   }
 
   private static <T> String values(List<Located<T>> list) {
-    return list.stream().map(l -> String.valueOf(l.value())).collect(Collectors.joining(",", "[", "]"));
+    return list.stream()
+        .map(l -> String.valueOf(l.value()))
+        .collect(Collectors.joining(",", "[", "]"));
   }
 }

@@ -12,8 +12,8 @@ import io.netty.util.ReferenceCountUtil;
 
 /**
  * Copies bytes from its channel to the peer (STYLE habit 10): reads on demand ({@code AUTO_READ}
- * off) and reads again only while the peer can take more, so a slow side slows the other instead
- * of filling memory; a FIN from one side becomes a FIN to the other (half-close), and the tunnel
+ * off) and reads again only while the peer can take more, so a slow side slows the other instead of
+ * filling memory; a FIN from one side becomes a FIN to the other (half-close), and the tunnel
  * closes when both directions are done. Both channels run on one event loop.
  */
 final class RelayHandler extends ChannelInboundHandlerAdapter {

@@ -8,8 +8,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 
 /**
- * Counts a tunnel's bytes on the client side and ends the tunnel's call when the client
- * connection closes: the one place a tunnel's call ends, whatever stage follows (relay, plain HTTP,
+ * Counts a tunnel's bytes on the client side and ends the tunnel's call when the client connection
+ * closes: the one place a tunnel's call ends, whatever stage follows (relay, plain HTTP,
  * interception).
  */
 final class TunnelCallTracker extends ChannelDuplexHandler {

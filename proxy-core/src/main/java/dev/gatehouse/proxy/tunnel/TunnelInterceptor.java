@@ -15,8 +15,8 @@ public interface TunnelInterceptor {
   boolean available();
 
   /**
-   * Installs the interception stage at the end of the client channel's pipeline, which now
-   * carries raw bytes (the HTTP codec and the CONNECT stage are gone). Typically a server {@code
+   * Installs the interception stage at the end of the client channel's pipeline, which now carries
+   * raw bytes (the HTTP codec and the CONNECT stage are gone). Typically a server {@code
    * SslHandler} with a leaf certificate for {@link Tunnel#hostName()}, then {@link
    * dev.gatehouse.proxy.http.InnerHttp#install} with {@code TlsMode.INTERCEPT} and an upstream TLS
    * policy. Bytes the client sent right after the CONNECT request are fired into the pipeline after

@@ -19,9 +19,9 @@ import java.lang.System.Logger.Level;
  * Checks a tunnel's first bytes before any byte goes upstream (SPEC §3), then replaces itself: a
  * TLS ClientHello must name the CONNECT host in its SNI (an IP-literal CONNECT may omit it) and is
  * then relayed; plain HTTP is decoded and every request in it decided on its own ({@link
- * InnerHttp}); anything else is relayed only when an allow rule names the port explicitly. A
- * failed check closes the tunnel with reason {@code bad_request}; these checks hold in report mode
- * too, because a tunnel that lies about where it goes defeats every rule.
+ * InnerHttp}); anything else is relayed only when an allow rule names the port explicitly. A failed
+ * check closes the tunnel with reason {@code bad_request}; these checks hold in report mode too,
+ * because a tunnel that lies about where it goes defeats every rule.
  */
 final class TunnelSniffer extends ChannelInboundHandlerAdapter {
   private static final System.Logger LOG = System.getLogger(TunnelSniffer.class.getName());
@@ -49,7 +49,9 @@ final class TunnelSniffer extends ChannelInboundHandlerAdapter {
       return;
     }
     buffered =
-        buffered == null ? in : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ctx.alloc(), buffered, in);
+        buffered == null
+            ? in
+            : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ctx.alloc(), buffered, in);
     if (buffered.isReadable()) {
       classify(ctx);
     }

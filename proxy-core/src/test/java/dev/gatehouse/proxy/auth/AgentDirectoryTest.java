@@ -58,7 +58,8 @@ class AgentDirectoryTest {
 
   @Test
   void unknownAgent_isAuthFailed() throws Exception {
-    AgentDirectory.Identity id = directory("deny").identify(basic("ghost", CI_TOKEN), ip("127.0.0.1"));
+    AgentDirectory.Identity id =
+        directory("deny").identify(basic("ghost", CI_TOKEN), ip("127.0.0.1"));
     assertThat(((AgentDirectory.Refused) id).reason()).isEqualTo(Reason.AUTH_FAILED);
   }
 

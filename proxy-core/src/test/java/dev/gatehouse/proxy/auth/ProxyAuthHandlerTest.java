@@ -41,8 +41,13 @@ class ProxyAuthHandlerTest {
 
   @Test
   void wrongToken_gets407AuthFailed_andTheTokenIsNeverEchoed() {
-    String creds = Base64.getEncoder().encodeToString("ci:wrong-secret".getBytes(StandardCharsets.UTF_8));
-    send(ch, "GET http://a.example/ HTTP/1.1\r\nHost: a.example\r\nProxy-Authorization: Basic " + creds + "\r\n\r\n");
+    String creds =
+        Base64.getEncoder().encodeToString("ci:wrong-secret".getBytes(StandardCharsets.UTF_8));
+    send(
+        ch,
+        "GET http://a.example/ HTTP/1.1\r\nHost: a.example\r\nProxy-Authorization: Basic "
+            + creds
+            + "\r\n\r\n");
     String out = written(ch);
     assertThat(out).startsWith("HTTP/1.1 407 ").contains("Gatehouse-Reason: auth_failed");
     assertThat(out).doesNotContain("wrong-secret").doesNotContain(creds);
@@ -51,8 +56,16 @@ class ProxyAuthHandlerTest {
   @Test
   void rightToken_isDecidedForTheAgent() {
     String creds = Base64.getEncoder().encodeToString("ci:tok".getBytes(StandardCharsets.UTF_8));
-    send(ch, "GET http://a.example/ HTTP/1.1\r\nHost: a.example\r\nProxy-Authorization: Basic " + creds + "\r\n\r\n");
-    send(ch, "GET http://b.example/ HTTP/1.1\r\nHost: b.example\r\nProxy-Authorization: Basic " + creds + "\r\n\r\n");
+    send(
+        ch,
+        "GET http://a.example/ HTTP/1.1\r\nHost: a.example\r\nProxy-Authorization: Basic "
+            + creds
+            + "\r\n\r\n");
+    send(
+        ch,
+        "GET http://b.example/ HTTP/1.1\r\nHost: b.example\r\nProxy-Authorization: Basic "
+            + creds
+            + "\r\n\r\n");
     String out = written(ch);
     assertThat(out).contains("not allowed for agent ci (rule default)");
     assertThat(observer.ends).hasSize(2);

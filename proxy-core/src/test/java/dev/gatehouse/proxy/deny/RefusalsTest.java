@@ -18,7 +18,14 @@ class RefusalsTest {
   @Test
   void block_phraseIsTheSpecSentence() {
     Refusal r =
-        new Refusal(403, decision(Action.DENY, Reason.DEFAULT_DENY, "default", "ci"), "GET", "evil.example", 443, "rid-1", "");
+        new Refusal(
+            403,
+            decision(Action.DENY, Reason.DEFAULT_DENY, "default", "ci"),
+            "GET",
+            "evil.example",
+            443,
+            "rid-1",
+            "");
     assertThat(Refusals.phrase(r))
         .isEqualTo("Blocked by Gatehouse: evil.example not allowed for agent ci (rule default)");
   }
@@ -26,7 +33,14 @@ class RefusalsTest {
   @Test
   void render_hasHeadersAndMachineReadableFirstLine() {
     Refusal r =
-        new Refusal(403, decision(Action.DENY, Reason.RULE_DENY, "no-paste", "ci"), "POST", "paste.example", 443, "rid-2", "");
+        new Refusal(
+            403,
+            decision(Action.DENY, Reason.RULE_DENY, "no-paste", "ci"),
+            "POST",
+            "paste.example",
+            443,
+            "rid-2",
+            "");
     FullHttpResponse res = Refusals.render(r, ByteBufAllocator.DEFAULT, true);
     try {
       assertThat(res.status().code()).isEqualTo(403);
@@ -53,7 +67,15 @@ class RefusalsTest {
 
   @Test
   void proxyAuth_has407Challenge() {
-    Refusal r = new Refusal(407, decision(Action.DENY, Reason.AUTH_REQUIRED, "default", "anonymous"), "GET", "a.example", 80, "rid", "");
+    Refusal r =
+        new Refusal(
+            407,
+            decision(Action.DENY, Reason.AUTH_REQUIRED, "default", "anonymous"),
+            "GET",
+            "a.example",
+            80,
+            "rid",
+            "");
     FullHttpResponse res = Refusals.render(r, ByteBufAllocator.DEFAULT, false);
     try {
       assertThat(res.headers().get("Proxy-Authenticate")).isEqualTo("Basic realm=\"gatehouse\"");
@@ -65,22 +87,55 @@ class RefusalsTest {
 
   @Test
   void upstreamError_saysItIsNotAPolicyBlock() {
-    Refusal r = new Refusal(502, decision(Action.DENY, Reason.UPSTREAM_ERROR, "docs", "ci"), "GET", "docs.example", 80, "rid", "connection refused by 1.2.3.4:80");
-    assertThat(Refusals.phrase(r)).isEqualTo("Gatehouse could not reach docs.example:80: connection refused by 1.2.3.4:80");
-    assertThat(Refusals.body(r)).contains("not a policy block").contains("\"reason\":\"upstream_error\"");
+    Refusal r =
+        new Refusal(
+            502,
+            decision(Action.DENY, Reason.UPSTREAM_ERROR, "docs", "ci"),
+            "GET",
+            "docs.example",
+            80,
+            "rid",
+            "connection refused by 1.2.3.4:80");
+    assertThat(Refusals.phrase(r))
+        .isEqualTo("Gatehouse could not reach docs.example:80: connection refused by 1.2.3.4:80");
+    assertThat(Refusals.body(r))
+        .contains("not a policy block")
+        .contains("\"reason\":\"upstream_error\"");
     Refusal timeout = new Refusal(504, r.decision(), "GET", "docs.example", 80, "rid", "");
-    assertThat(Refusals.phrase(timeout)).isEqualTo("Gatehouse timed out connecting to docs.example:80");
+    assertThat(Refusals.phrase(timeout))
+        .isEqualTo("Gatehouse timed out connecting to docs.example:80");
   }
 
   @Test
   void phrase_neverCarriesControlCharacters() {
-    Refusal r = new Refusal(400, decision(Action.DENY, Reason.BAD_REQUEST, "default", "a"), "GET", "", 0, "rid", "bad\r\nInjected: yes\u00e9");
-    assertThat(Refusals.phrase(r)).doesNotContain("\r").doesNotContain("\n").matches("[\\x20-\\x7e]+");
+    Refusal r =
+        new Refusal(
+            400,
+            decision(Action.DENY, Reason.BAD_REQUEST, "default", "a"),
+            "GET",
+            "",
+            0,
+            "rid",
+            "bad\r\nInjected: yes\u00e9");
+    assertThat(Refusals.phrase(r))
+        .doesNotContain("\r")
+        .doesNotContain("\n")
+        .matches("[\\x20-\\x7e]+");
   }
 
   @Test
   void json_escapesQuotes() {
-    Refusal r = new Refusal(403, decision(Action.DENY, Reason.RULE_DENY, "we\"ird", "a\\b"), "GET", "h", 80, "rid", "");
-    assertThat(Refusals.body(r)).contains("\"rule\":\"we\\\"ird\"").contains("\"agent\":\"a\\\\b\"");
+    Refusal r =
+        new Refusal(
+            403,
+            decision(Action.DENY, Reason.RULE_DENY, "we\"ird", "a\\b"),
+            "GET",
+            "h",
+            80,
+            "rid",
+            "");
+    assertThat(Refusals.body(r))
+        .contains("\"rule\":\"we\\\"ird\"")
+        .contains("\"agent\":\"a\\\\b\"");
   }
 }

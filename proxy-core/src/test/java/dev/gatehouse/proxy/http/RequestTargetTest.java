@@ -35,13 +35,20 @@ class RequestTargetTest {
 
   @Test
   void absolute_refusesWhatAProxyMustNotGuess() {
-    assertThatThrownBy(() -> RequestTarget.absolute("/index.html")).hasMessageContaining("origin-form");
-    assertThatThrownBy(() -> RequestTarget.absolute("https://a.example/")).hasMessageContaining("CONNECT");
-    assertThatThrownBy(() -> RequestTarget.absolute("http://user:pw@a.example/")).hasMessageContaining("credentials");
-    assertThatThrownBy(() -> RequestTarget.absolute("http://a.example:0/")).hasMessageContaining("out of range");
-    assertThatThrownBy(() -> RequestTarget.absolute("http://a.example:99999/")).hasMessageContaining("port");
-    assertThatThrownBy(() -> RequestTarget.absolute("http://a..example/")).hasMessageContaining("invalid host");
-    assertThatThrownBy(() -> RequestTarget.absolute("ftp://a.example/")).hasMessageContaining("scheme");
+    assertThatThrownBy(() -> RequestTarget.absolute("/index.html"))
+        .hasMessageContaining("origin-form");
+    assertThatThrownBy(() -> RequestTarget.absolute("https://a.example/"))
+        .hasMessageContaining("CONNECT");
+    assertThatThrownBy(() -> RequestTarget.absolute("http://user:pw@a.example/"))
+        .hasMessageContaining("credentials");
+    assertThatThrownBy(() -> RequestTarget.absolute("http://a.example:0/"))
+        .hasMessageContaining("out of range");
+    assertThatThrownBy(() -> RequestTarget.absolute("http://a.example:99999/"))
+        .hasMessageContaining("port");
+    assertThatThrownBy(() -> RequestTarget.absolute("http://a..example/"))
+        .hasMessageContaining("invalid host");
+    assertThatThrownBy(() -> RequestTarget.absolute("ftp://a.example/"))
+        .hasMessageContaining("scheme");
   }
 
   @Test
@@ -55,7 +62,8 @@ class RequestTargetTest {
   void connect_needsAPort() throws Exception {
     assertThat(RequestTarget.connect("a.example:443").port()).isEqualTo(443);
     assertThatThrownBy(() -> RequestTarget.connect("a.example")).hasMessageContaining("port");
-    assertThatThrownBy(() -> RequestTarget.connect("http://a.example:443")).isInstanceOf(RequestTarget.BadTargetException.class);
+    assertThatThrownBy(() -> RequestTarget.connect("http://a.example:443"))
+        .isInstanceOf(RequestTarget.BadTargetException.class);
   }
 
   @Test
@@ -64,7 +72,8 @@ class RequestTargetTest {
     t.checkHostHeader("A.EXAMPLE", 80);
     t.checkHostHeader("a.example:80", 80);
     assertThatThrownBy(() -> t.checkHostHeader("b.example", 80)).hasMessageContaining("disagrees");
-    assertThatThrownBy(() -> t.checkHostHeader("a.example:81", 80)).hasMessageContaining("disagrees");
+    assertThatThrownBy(() -> t.checkHostHeader("a.example:81", 80))
+        .hasMessageContaining("disagrees");
   }
 
   @Test
@@ -73,6 +82,7 @@ class RequestTargetTest {
     RequestTarget t = RequestTarget.inTunnel("/x?y", h, 443);
     assertThat(t.host()).isEqualTo(h);
     assertThat(t.port()).isEqualTo(443);
-    assertThatThrownBy(() -> RequestTarget.inTunnel("http://b.example/", h, 443)).isInstanceOf(RequestTarget.BadTargetException.class);
+    assertThatThrownBy(() -> RequestTarget.inTunnel("http://b.example/", h, 443))
+        .isInstanceOf(RequestTarget.BadTargetException.class);
   }
 }

@@ -42,7 +42,8 @@ class MetricsRegistryTest {
     MetricsRegistry r = new MetricsRegistry();
     MetricsRegistry.Counter c = r.counter("a_total", "A.");
     assertThatThrownBy(() -> c.labels().add(-1)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> r.counter("a_total", "again")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> r.counter("a_total", "again"))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> c.labels("extra")).isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -147,7 +147,9 @@ class ClientPipelineTest {
     send(ch, request);
     String out = written(ch);
     assertThat(statuses(out)).as(request).containsExactly(400);
-    assertThat(out).contains("Gatehouse-Reason: bad_request").containsIgnoringCase("Connection: close");
+    assertThat(out)
+        .contains("Gatehouse-Reason: bad_request")
+        .containsIgnoringCase("Connection: close");
     assertThat(ch.isOpen()).isFalse();
     assertThat(observer.ends).hasSize(1);
     assertThat(observer.ends.get(0).decision().action()).isEqualTo(Action.DENY);
@@ -166,7 +168,9 @@ class ClientPipelineTest {
 
   @Test
   void deniedRequestWithABody_closesTheConnectionAfterTheAnswer() {
-    send(ch, "POST http://evil.example/ HTTP/1.1\r\nHost: evil.example\r\nContent-Length: 10\r\n\r\n12345");
+    send(
+        ch,
+        "POST http://evil.example/ HTTP/1.1\r\nHost: evil.example\r\nContent-Length: 10\r\n\r\n12345");
     String out = written(ch);
     assertThat(out).startsWith("HTTP/1.1 403 ").containsIgnoringCase("Connection: close");
     assertThat(ch.isOpen()).isFalse();
@@ -176,13 +180,16 @@ class ClientPipelineTest {
   void connectWithoutPort_is400() {
     send(ch, "CONNECT docs.example HTTP/1.1\r\nHost: docs.example\r\n\r\n");
     assertThat(written(ch)).startsWith("HTTP/1.1 400 ").contains("needs a port");
-    assertThat(observer.starts.get(0).kind()).isEqualTo(dev.gatehouse.proxy.observe.CallKind.TUNNEL);
+    assertThat(observer.starts.get(0).kind())
+        .isEqualTo(dev.gatehouse.proxy.observe.CallKind.TUNNEL);
     assertThat(observer.ends).hasSize(1);
   }
 
   @Test
   void deniedConnect_is403WithActionableReasonPhraseAndCloses() {
-    send(ch, "CONNECT evil.example:443 HTTP/1.1\r\nHost: evil.example:443\r\n\r\n\u0016\u0003\u0001");
+    send(
+        ch,
+        "CONNECT evil.example:443 HTTP/1.1\r\nHost: evil.example:443\r\n\r\n\u0016\u0003\u0001");
     String out = written(ch);
     assertThat(out)
         .startsWith(
@@ -205,8 +212,32 @@ class ClientPipelineTest {
 
   @Test
   void clientClosingMidRequest_endsTheCallOnce() {
-    send(ch, "POST http://evil.example/ HTTP/1.1\r\nHost: evil.example\r\nContent-Length: 10\r\n\r\n12");
+    send(
+        ch,
+        "POST http://evil.example/ HTTP/1.1\r\nHost: evil.example\r\nContent-Length: 10\r\n\r\n12");
     ch.close();
     assertThat(observer.ends).hasSize(1);
+  }
+
+  @Test
+  void slowLoris_headNotCompleteIn30s_isClosed() {
+    send(ch, "GET http://evil.example/ HTTP/1.1\r\nHost: evil.example\r\n");
+    ch.advanceTimeBy(29, java.util.concurrent.TimeUnit.SECONDS);
+    ch.runScheduledPendingTasks();
+    send(ch, "X-Slow: 1\r\n");
+    assertThat(ch.isOpen()).isTrue();
+    ch.advanceTimeBy(2, java.util.concurrent.TimeUnit.SECONDS);
+    ch.runScheduledPendingTasks();
+    assertThat(ch.isOpen()).isFalse();
+  }
+
+  @Test
+  void headCompletedInTime_keepsTheConnection() {
+    send(ch, "GET http://evil.example/ HTTP/1.1\r\n");
+    send(ch, "Host: evil.example\r\n\r\n");
+    ch.advanceTimeBy(60, java.util.concurrent.TimeUnit.SECONDS);
+    ch.runScheduledPendingTasks();
+    assertThat(written(ch)).startsWith("HTTP/1.1 403 ");
+    assertThat(ch.isOpen()).isTrue();
   }
 }

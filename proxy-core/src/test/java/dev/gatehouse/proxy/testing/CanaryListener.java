@@ -10,6 +10,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.SocketAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
@@ -99,16 +100,17 @@ public final class CanaryListener
         try {
           channels.add(bind(new InetSocketAddress(address("::1"), port)));
           ipv6 = true;
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
           if (!hasIpv6Loopback()) {
             ipv6 = false; // no ::1 here: nothing can connect to it either
           } else {
-            throw e; // port taken on ::1: try another port
+            throw new IllegalStateException(e); // port taken on ::1: try another port
           }
         }
         return this;
-      } catch (RuntimeException e) {
-        // port in use on one of the addresses: next attempt
+      } catch (Exception e) {
+        // port in use on one of the addresses (Netty rethrows the checked BindException as is):
+        // next attempt
       }
     }
     close();
@@ -177,7 +179,7 @@ public final class CanaryListener
   }
 
   private static boolean hasIpv6Loopback() {
-    try (var s = new java.net.ServerSocket()) {
+    try (var s = new ServerSocket()) {
       s.bind(new InetSocketAddress(address("::1"), 0));
       return true;
     } catch (Exception e) {

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -64,7 +65,7 @@ public final class ClientProcess {
       Map<String, String> environment = pb.environment();
       // a proxy variable inherited from the machine must not steer the client elsewhere
       for (String k : List.copyOf(environment.keySet())) {
-        String lower = k.toLowerCase(java.util.Locale.ROOT);
+        String lower = k.toLowerCase(Locale.ROOT);
         if (lower.endsWith("_proxy") || lower.equals("proxy")) {
           environment.remove(k);
         }

@@ -15,6 +15,8 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -76,12 +78,11 @@ class FixturesIT {
     upstream.mode(UpstreamServer.Mode.SLOW);
     try (RawClient c = RawClient.connect(upstream.address(), Duration.ofMillis(300))) {
       c.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n");
-      assertThatThrownBy(c::readResponse)
-          .hasRootCauseInstanceOf(java.net.SocketTimeoutException.class);
+      assertThatThrownBy(c::readResponse).hasRootCauseInstanceOf(SocketTimeoutException.class);
       upstream.releaseSlow();
       c.socket().setSoTimeout(5000);
       assertThat(c.readResponse().status()).isEqualTo(200);
-    } catch (java.net.SocketException e) {
+    } catch (SocketException e) {
       throw new AssertionError(e);
     }
   }

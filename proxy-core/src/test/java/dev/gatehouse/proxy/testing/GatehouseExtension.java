@@ -59,6 +59,8 @@ public final class GatehouseExtension
   private UnaryOperator<ServerConfig> configTweak = UnaryOperator.identity();
   private Consumer<ProxySettings.Builder> settingsTweak = b -> {};
 
+  private boolean kubernetesLayout;
+  private int generation;
   private Path dir;
   private Path policyFile;
   private GatehouseServer server;
@@ -78,6 +80,16 @@ public final class GatehouseExtension
   /** Adds an environment variable the server sees ({@code token_env}, ...). */
   public GatehouseExtension env(String name, String value) {
     env.put(name, value);
+    return this;
+  }
+
+  /**
+   * Lays the policy out as a Kubernetes ConfigMap volume does: {@code policy.yaml -> ..data/
+   * policy.yaml}, {@code ..data -> ..<generation>}; {@link #writePolicy} then swaps the {@code
+   * ..data} symlink atomically, as the kubelet does.
+   */
+  public GatehouseExtension kubernetesLayout() {
+    this.kubernetesLayout = true;
     return this;
   }
 
@@ -151,7 +163,12 @@ public final class GatehouseExtension
     try {
       dir = Files.createTempDirectory("gatehouse-it");
       policyFile = dir.resolve("policy.yaml");
-      Files.writeString(policyFile, initialPolicy, StandardCharsets.UTF_8);
+      if (kubernetesLayout) {
+        Files.createSymbolicLink(dir.resolve("..data"), Path.of(newGeneration(initialPolicy)));
+        Files.createSymbolicLink(policyFile, Path.of("..data", "policy.yaml"));
+      } else {
+        Files.writeString(policyFile, initialPolicy, StandardCharsets.UTF_8);
+      }
       ServerConfig config = configTweak.apply(baseConfig());
       ProxySettings.Builder builder =
           ProxySettings.builder(config)
@@ -246,6 +263,15 @@ public final class GatehouseExtension
 
   private void writeRaw(String text) {
     try {
+      if (kubernetesLayout) {
+        Path data = dir.resolve("..data");
+        Path old = dir.resolve(Files.readSymbolicLink(data));
+        Path tmp = dir.resolve("..data_tmp");
+        Files.createSymbolicLink(tmp, Path.of(newGeneration(text)));
+        Files.move(tmp, data, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        UpstreamServer.deleteQuietly(old);
+        return;
+      }
       Path tmp = Files.createTempFile(dir, ".policy", ".tmp");
       Files.writeString(tmp, text, StandardCharsets.UTF_8);
       Files.move(
@@ -253,6 +279,14 @@ public final class GatehouseExtension
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** Writes {@code text} into a new {@code ..gen-N} directory; returns the directory's name. */
+  private String newGeneration(String text) throws IOException {
+    String name = "..gen-" + (++generation);
+    Path gen = Files.createDirectory(dir.resolve(name));
+    Files.writeString(gen.resolve("policy.yaml"), text, StandardCharsets.UTF_8);
+    return name;
   }
 
   /** {@code GET path} on the admin port, with {@code Authorization: Bearer token} unless null. */

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,7 +68,7 @@ public final class GitFixture {
   }
 
   private static void git(Map<String, String> env, Path workDir, String... args) {
-    List<String> command = new java.util.ArrayList<>();
+    List<String> command = new ArrayList<>();
     command.add("git");
     command.addAll(List.of(args));
     ClientProcess.Result r = ClientProcess.run(command, env, workDir, Duration.ofSeconds(30));

@@ -52,6 +52,19 @@ public final class RawClient implements AutoCloseable {
     }
   }
 
+  /**
+   * A raw client over an already connected socket (for example an {@code SSLSocket} layered on a
+   * CONNECT tunnel); reads are bounded by {@link #DEFAULT_TIMEOUT}.
+   */
+  public static RawClient over(Socket socket) {
+    try {
+      socket.setSoTimeout((int) DEFAULT_TIMEOUT.toMillis());
+      return new RawClient(socket);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** Writes {@code text} as ISO-8859-1 bytes, exactly (use {@code \r\n} yourself). */
   public RawClient send(String text) {
     return send(text.getBytes(StandardCharsets.ISO_8859_1));

@@ -2,6 +2,7 @@ package dev.gatehouse.proxy.testing;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /** One HTTP response as read off the wire by {@link RawClient}. */
@@ -43,7 +44,7 @@ public record RawResponse(
   /** True when the response says the server will close the connection. */
   public boolean connectionClose() {
     String c = header("Connection");
-    return c != null && c.toLowerCase(java.util.Locale.ROOT).contains("close");
+    return c != null && c.toLowerCase(Locale.ROOT).contains("close");
   }
 
   @Override

@@ -26,10 +26,12 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -59,6 +61,7 @@ public final class TestDnsServer
   public record Query(String name, String type) {}
 
   private final Map<String, List<byte[]>> names = new ConcurrentHashMap<>();
+  private final Map<String, Deque<List<byte[]>>> rebinds = new ConcurrentHashMap<>();
   private final List<Query> queries = new CopyOnWriteArrayList<>();
   private volatile long ttlSeconds = 60;
 
@@ -80,6 +83,19 @@ public final class TestDnsServer
       raw.add(loopbackBytes(a));
     }
     names.put(normalise(name), List.copyOf(raw));
+    return this;
+  }
+
+  /**
+   * DNS rebinding: the first A query for {@code name} is answered with {@code first}, every later
+   * one with {@code then} (all loopback). With {@link #ttl} 0 this catches a proxy that checks one
+   * lookup and connects by a second one.
+   */
+  public TestDnsServer rebind(String name, String first, String then) {
+    Deque<List<byte[]>> answers = new ConcurrentLinkedDeque<>();
+    answers.add(List.of(loopbackBytes(first)));
+    names.put(normalise(name), List.of(loopbackBytes(then)));
+    rebinds.put(normalise(name), answers);
     return this;
   }
 
@@ -206,6 +222,13 @@ public final class TestDnsServer
       response.addRecord(
           DnsSection.QUESTION, new DefaultDnsQuestion(question.name(), question.type()));
       List<byte[]> addresses = names.get(name);
+      Deque<List<byte[]>> rebind = rebinds.get(name);
+      if (rebind != null && question.type() == DnsRecordType.A) {
+        List<byte[]> first = rebind.poll();
+        if (first != null) {
+          addresses = first;
+        }
+      }
       if (addresses == null) {
         response.setCode(DnsResponseCode.NXDOMAIN);
       } else {

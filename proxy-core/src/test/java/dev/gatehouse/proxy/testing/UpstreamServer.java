@@ -44,6 +44,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -537,7 +538,7 @@ public final class UpstreamServer
       return;
     }
     try (var walk = Files.walk(dir)) {
-      walk.sorted(java.util.Comparator.reverseOrder())
+      walk.sorted(Comparator.reverseOrder())
           .forEach(
               p -> {
                 try {

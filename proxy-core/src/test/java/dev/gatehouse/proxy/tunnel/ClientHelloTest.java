@@ -35,7 +35,8 @@ class ClientHelloTest {
 
   @Test
   void parse_realClientHello_givesTheServerName() throws Exception {
-    ClientHello.Result r = ClientHello.parse(Unpooled.wrappedBuffer(clientHello("api.example.test")));
+    ClientHello.Result r =
+        ClientHello.parse(Unpooled.wrappedBuffer(clientHello("api.example.test")));
     assertThat(r).isEqualTo(new ClientHello.Hello("api.example.test"));
   }
 
@@ -58,7 +59,9 @@ class ClientHelloTest {
     byte[] hello = clientHello("split.example.test");
     for (int n = 0; n < hello.length; n++) {
       ByteBuf prefix = Unpooled.wrappedBuffer(hello, 0, n);
-      assertThat(ClientHello.parse(prefix)).as("prefix %d", n).isInstanceOf(ClientHello.NeedMore.class);
+      assertThat(ClientHello.parse(prefix))
+          .as("prefix %d", n)
+          .isInstanceOf(ClientHello.NeedMore.class);
     }
   }
 
@@ -69,7 +72,9 @@ class ClientHelloTest {
     int first = len / 2;
     ByteBuf b = Unpooled.buffer();
     b.writeBytes(new byte[] {22, 3, 1}).writeShort(first).writeBytes(hello, 5, first);
-    b.writeBytes(new byte[] {22, 3, 1}).writeShort(len - first).writeBytes(hello, 5 + first, len - first);
+    b.writeBytes(new byte[] {22, 3, 1})
+        .writeShort(len - first)
+        .writeBytes(hello, 5 + first, len - first);
     assertThat(ClientHello.parse(b)).isEqualTo(new ClientHello.Hello("two.records.test"));
   }
 
@@ -86,7 +91,8 @@ class ClientHelloTest {
     byte[] hello = clientHello("x.test");
     // corrupt the session id length to claim more bytes than the message has
     hello[5 + 4 + 2 + 32] = (byte) 0xff;
-    assertThat(ClientHello.parse(Unpooled.wrappedBuffer(hello))).isInstanceOf(ClientHello.Malformed.class);
+    assertThat(ClientHello.parse(Unpooled.wrappedBuffer(hello)))
+        .isInstanceOf(ClientHello.Malformed.class);
   }
 
   @Test

@@ -1,0 +1,88 @@
+package dev.gatehouse.proxy.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gatehouse.proxy.testing.GatehouseExtension;
+import dev.gatehouse.proxy.testing.RawClient;
+import dev.gatehouse.proxy.testing.RawResponse;
+import dev.gatehouse.proxy.testing.TestDnsServer;
+import dev.gatehouse.proxy.testing.TestPolicies;
+import dev.gatehouse.proxy.testing.UpstreamServer;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The admin port (SPEC §6, issue 3 item 9): {@code /healthz} open, everything else behind the
+ * bearer token; with no token configured, nothing but {@code /healthz}. Metrics count decisions.
+ */
+class AdminApiIT {
+  @RegisterExtension static final TestDnsServer dns = TestPolicies.standardDns();
+  @RegisterExtension static final UpstreamServer upstream = UpstreamServer.http();
+
+  @RegisterExtension
+  static final GatehouseExtension gatehouse =
+      GatehouseExtension.withPolicy(TestPolicies.STANDARD, dns);
+
+  private static final String TOKEN = GatehouseExtension.ADMIN_TOKEN;
+
+  @Test
+  void healthz_openWithoutToken() {
+    RawResponse r = gatehouse.admin("GET", "/healthz", null);
+    assertThat(r.status()).as(r.toString()).isEqualTo(200);
+  }
+
+  @Test
+  void metrics_401WithoutOrWithWrongToken() {
+    assertThat(gatehouse.admin("GET", "/metrics", null).status()).isEqualTo(401);
+    assertThat(gatehouse.admin("GET", "/metrics", "wrong-" + TOKEN).status()).isEqualTo(401);
+    assertThat(gatehouse.admin("GET", "/metrics", TOKEN.substring(0, TOKEN.length() - 1)).status())
+        .isEqualTo(401);
+    RawResponse r = gatehouse.admin("GET", "/metrics", null);
+    assertThat(r.toString()).doesNotContain(TOKEN);
+  }
+
+  @Test
+  void otherAdminPaths_401WithoutToken() {
+    assertThat(gatehouse.admin("GET", "/v1/policy", null).status()).isEqualTo(401);
+    assertThat(gatehouse.admin("POST", "/v1/policy/reload", null).status()).isEqualTo(401);
+  }
+
+  @Test
+  void metrics_withBearer_countDecisions() {
+    try (RawClient c = gatehouse.client()) {
+      String denied = TestPolicies.DENIED + ":" + upstream.port();
+      c.send("GET http://" + denied + "/ HTTP/1.1\r\nHost: " + denied + "\r\n\r\n");
+      assertThat(c.readResponse().status()).isEqualTo(403);
+    }
+    RawResponse r = gatehouse.admin("GET", "/metrics", TOKEN);
+    assertThat(r.status()).as(r.toString()).isEqualTo(200);
+    assertThat(r.header("Content-Type")).startsWith("text/plain");
+    assertThat(r.bodyText()).contains("# TYPE").contains("rule_deny");
+  }
+
+  @Test
+  void policyVersion_withBearer() {
+    RawResponse r = gatehouse.admin("GET", "/v1/policy", TOKEN);
+    assertThat(r.status()).as(r.toString()).isEqualTo(200);
+    assertThat(r.bodyText()).contains("version");
+  }
+
+  /** With no token in the environment the admin API refuses every bearer. */
+  @Nested
+  class WithoutAdminToken {
+    @RegisterExtension
+    final GatehouseExtension tokenless =
+        GatehouseExtension.withPolicy(TestPolicies.STANDARD, dns).withoutAdminToken();
+
+    @Test
+    void onlyHealthzAnswers() {
+      assertThat(tokenless.admin("GET", "/healthz", null).status()).isEqualTo(200);
+      // 401 or 403: no credential can open it
+      assertThat(tokenless.admin("GET", "/metrics", null).status()).isIn(401, 403);
+      assertThat(tokenless.admin("GET", "/metrics", "anything").status()).isIn(401, 403);
+      assertThat(tokenless.admin("GET", "/metrics", "").status()).isIn(401, 403);
+      assertThat(tokenless.admin("GET", "/v1/policy", "null").status()).isIn(401, 403);
+    }
+  }
+}
