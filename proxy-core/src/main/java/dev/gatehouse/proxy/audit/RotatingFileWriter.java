@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.zip.GZIPOutputStream;
 
 /**
@@ -43,6 +45,7 @@ final class RotatingFileWriter implements LineWriter {
   }
 
   private void open() throws IOException {
+    createPrivate(file);
     channel =
         FileChannel.open(
             file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
@@ -91,6 +94,8 @@ final class RotatingFileWriter implements LineWriter {
       }
       if (gzip) {
         Path tmp = file.resolveSibling(file.getFileName() + ".1.gz.tmp");
+        Files.deleteIfExists(tmp);
+        createPrivate(tmp);
         try (InputStream in = Files.newInputStream(file);
             OutputStream z = new GZIPOutputStream(Files.newOutputStream(tmp), BUFFER)) {
           in.transferTo(z);
@@ -106,6 +111,26 @@ final class RotatingFileWriter implements LineWriter {
     }
     open();
   }
+
+  /**
+   * Creates {@code path} readable by its owner and group only (rw-r-----) when it does not exist:
+   * audit lines name agents, hosts and URLs. An existing file keeps its permissions.
+   */
+  private static void createPrivate(Path path) throws IOException {
+    if (Files.exists(path)) {
+      return;
+    }
+    try {
+      Files.createFile(path, PosixFilePermissions.asFileAttribute(AUDIT_PERMISSIONS));
+    } catch (UnsupportedOperationException e) {
+      Files.createFile(path); // not a POSIX file system
+    } catch (java.nio.file.FileAlreadyExistsException e) {
+      // created meanwhile: fine
+    }
+  }
+
+  private static final java.util.Set<PosixFilePermission> AUDIT_PERMISSIONS =
+      PosixFilePermissions.fromString("rw-r-----");
 
   private Path rotated(int index, String suffix) {
     return file.resolveSibling(file.getFileName() + "." + index + suffix);

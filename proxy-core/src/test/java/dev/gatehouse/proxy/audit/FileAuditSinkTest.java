@@ -211,4 +211,23 @@ class FileAuditSinkTest {
     assertThat(lines.get(0)).contains("\"type\":\"policy_reload\",\"result\":\"ok\"");
     assertThat(lines.get(1)).contains("\"type\":\"decision\",\"request_id\":\"r1\"");
   }
+
+  @Test
+  void newFiles_ownerAndGroupOnly() throws IOException {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        dir.getFileSystem().supportedFileAttributeViews().contains("posix"));
+    Path file = dir.resolve("audit.jsonl");
+    AuditSink sink = AuditSink.file(AuditFileOptions.of(file, 1024, 2));
+    for (int i = 0; i < 20; i++) {
+      sink.write(seq(i));
+    }
+    sink.close();
+    for (String name : List.of("audit.jsonl", "audit.jsonl.1")) {
+      assertThat(
+              java.nio.file.attribute.PosixFilePermissions.toString(
+                  Files.getPosixFilePermissions(dir.resolve(name))))
+          .as(name)
+          .isEqualTo("rw-r-----");
+    }
+  }
 }
