@@ -34,7 +34,7 @@ final class Suggestions {
     long last = Long.MIN_VALUE;
     boolean tunnel;
     final Set<String> methods = new TreeSet<>();
-    final Set<String> paths = new TreeSet<>();
+    final Set<String> paths = new HashSet<>(); // sorted when written
     boolean tooManyPaths;
     boolean pathBlocked;
     boolean addressBlocked;
@@ -52,8 +52,13 @@ final class Suggestions {
   }
 
   private final int maxKeys;
-  private final Map<String, Target> allowable = new HashMap<>();
-  private final Map<String, Target> notAllowable = new HashMap<>();
+
+  /** By host, then a short list by port (no key string built per line). */
+  private final Map<String, List<Target>> allowable = new HashMap<>();
+
+  private final Map<String, List<Target>> notAllowable = new HashMap<>();
+  private int allowableCount;
+  private int notAllowableCount;
   long skipped;
   long overflow;
 
@@ -70,16 +75,30 @@ final class Suggestions {
       return;
     }
     boolean byDefault = e.rule == null || "default".equals(e.rule);
-    Map<String, Target> into = !ADDRESS.contains(e.reason) && byDefault ? allowable : notAllowable;
-    String key = e.host + "\n" + e.port;
-    Target t = into.get(key);
+    boolean canAllow = !ADDRESS.contains(e.reason) && byDefault;
+    Map<String, List<Target>> into = canAllow ? allowable : notAllowable;
+    List<Target> byPort = into.get(e.host);
+    Target t = null;
+    if (byPort != null) {
+      for (Target candidate : byPort) {
+        if (candidate.port == e.port) {
+          t = candidate;
+          break;
+        }
+      }
+    }
     if (t == null) {
-      if (into.size() >= maxKeys) {
+      if ((canAllow ? allowableCount : notAllowableCount) >= maxKeys) {
         overflow++;
         return;
       }
       t = new Target(e.host, e.port);
-      into.put(key, t);
+      into.computeIfAbsent(e.host, h -> new ArrayList<>(1)).add(t);
+      if (canAllow) {
+        allowableCount++;
+      } else {
+        notAllowableCount++;
+      }
     }
     t.count++;
     t.first = Math.min(t.first, e.tsMillis);
@@ -136,8 +155,9 @@ final class Suggestions {
     return slash < 0 ? "/" : url.substring(slash);
   }
 
-  private static List<Target> sorted(Map<String, Target> m) {
-    List<Target> list = new ArrayList<>(m.values());
+  private static List<Target> sorted(Map<String, List<Target>> m) {
+    List<Target> list = new ArrayList<>();
+    m.values().forEach(list::addAll);
     list.sort(
         Comparator.comparingLong((Target t) -> -t.count)
             .thenComparing(t -> t.host)
@@ -187,7 +207,7 @@ final class Suggestions {
       if (!t.tunnel && t.pathBlocked && !t.tooManyPaths && !t.paths.isEmpty()) {
         out.append("    paths: [");
         boolean firstPath = true;
-        for (String p : t.paths) {
+        for (String p : new TreeSet<>(t.paths)) {
           if (!firstPath) {
             out.append(", ");
           }
