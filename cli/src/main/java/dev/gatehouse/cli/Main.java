@@ -1,6 +1,8 @@
 package dev.gatehouse.cli;
 
+import dev.gatehouse.cli.command.CaCommand;
 import dev.gatehouse.cli.command.CheckCommand;
+import dev.gatehouse.cli.command.EnvCommand;
 import dev.gatehouse.cli.command.ExplainCommand;
 import dev.gatehouse.cli.command.ReportCommand;
 import dev.gatehouse.cli.command.ServeCommand;
@@ -19,6 +21,8 @@ import picocli.CommandLine.Command;
       CheckCommand.class,
       ExplainCommand.class,
       TestCommand.class,
+      CaCommand.class,
+      EnvCommand.class,
       ReportCommand.class,
       CommandLine.HelpCommand.class
     })

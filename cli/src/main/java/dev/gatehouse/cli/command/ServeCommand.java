@@ -12,6 +12,9 @@ import dev.gatehouse.proxy.PolicySource;
 import dev.gatehouse.proxy.ProxySettings;
 import dev.gatehouse.proxy.telemetry.Observability;
 import dev.gatehouse.proxy.telemetry.Telemetry;
+import dev.gatehouse.proxy.tls.CaException;
+import dev.gatehouse.proxy.tls.Interception;
+import dev.gatehouse.proxy.tunnel.TunnelInterceptor;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.reflect.InvocationHandler;
@@ -20,6 +23,7 @@ import java.lang.reflect.Proxy;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -94,6 +98,13 @@ public final class ServeCommand implements Callable<Integer> {
               + " PyPI, npm, Maven Central, crates.io and the Go module proxy read-only)."
               + " Pass --policy FILE to use your own.");
     }
+    TunnelInterceptor interceptor;
+    try {
+      interceptor = Interception.fromConfig(cfg.tls(), Clock.systemUTC());
+    } catch (CaException e) {
+      err.println("gatehouse serve: " + e.getMessage());
+      return 1;
+    }
     Observability observability;
     try {
       // spans from the OTEL_* environment, audit from `audit:`; closed by the server on stop
@@ -106,7 +117,11 @@ public final class ServeCommand implements Callable<Integer> {
     try {
       server =
           GatehouseServer.start(
-              ProxySettings.builder(cfg).policy(source).observer(observability).build());
+              ProxySettings.builder(cfg)
+                  .policy(source)
+                  .interceptor(interceptor)
+                  .observer(observability)
+                  .build());
     } catch (ConfigException e) {
       observability.close();
       printDiagnostics(err, e);
@@ -117,6 +132,16 @@ public final class ServeCommand implements Callable<Integer> {
       return 1;
     }
     PolicyEngine engine = server.policy();
+    Optional<String> missingCa =
+        InterceptionCheck.missingCa(
+            engine, cfg.tls(), interceptor, config == null ? "" : " --config " + config);
+    if (missingCa.isPresent()) {
+      // SPEC §3: a policy that needs interception without a CA fails serve with a clear error
+      server.close();
+      err.println("gatehouse serve: " + missingCa.get());
+      err.flush();
+      return 1;
+    }
     InetSocketAddress proxy = server.proxyAddress();
     String host =
         proxy.getAddress().isAnyLocalAddress() ? "127.0.0.1" : proxy.getAddress().getHostAddress();
@@ -138,10 +163,12 @@ public final class ServeCommand implements Callable<Integer> {
             + ", "
             + engine.model().rules().size()
             + " rules");
-    if (engine.needsInterception()) {
+    if (interceptor.available()) {
+      out.println("gatehouse: TLS interception with the CA at " + cfg.tls().caCert());
+    } else if (engine.needsInterception()) {
       out.println(
-          "gatehouse: note: some rules name methods or paths; HTTPS to those hosts needs TLS"
-              + " interception and is refused (403) until it is configured");
+          "gatehouse: note: some rules name methods or paths; with tls.intercept: never, HTTPS"
+              + " to those hosts is refused (403)");
     }
     out.println(
         "gatehouse: audit log "

@@ -208,7 +208,12 @@ public final class ForwardHandler extends ChannelInboundHandlerAdapter
     Future<Upstream> upstreamFuture =
         context
             .pool()
-            .acquire(ctx.channel().eventLoop(), address, target.host().toString(), tls, fresh);
+            .acquire(
+                ctx.channel().eventLoop(),
+                address,
+                tls.isPlaintext() ? "" : target.host().toString(),
+                tls,
+                fresh);
     if (upstreamFuture.isDone()) {
       acquired(mine, address, upstreamFuture); // a pooled connection
     } else {

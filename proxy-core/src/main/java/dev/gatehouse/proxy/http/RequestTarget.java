@@ -15,11 +15,24 @@ import java.util.Objects;
  * @param path the path as sent, percent-encoded, without query; {@code ""} for CONNECT
  * @param query the query without {@code ?}, or null
  */
-public record RequestTarget(Host host, int port, String path, String query) {
+public record RequestTarget(Host host, int port, String path, String query, String hostText) {
 
+  /**
+   * @param hostText the host for URLs and {@code Host} headers (IPv6 in brackets), computed once
+   */
   public RequestTarget {
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(path, "path");
+    Objects.requireNonNull(hostText, "hostText");
+  }
+
+  public RequestTarget(Host host, int port, String path, String query) {
+    this(host, port, path, query, hostTextOf(host));
+  }
+
+  private static String hostTextOf(Host host) {
+    String h = host.toString();
+    return h.indexOf(':') >= 0 ? "[" + h + "]" : h;
   }
 
   /** A request target the proxy will not serve: answered 400 with {@link #getMessage()}. */
@@ -136,12 +149,6 @@ public record RequestTarget(Host host, int port, String path, String query) {
   /** {@code host:port}, IPv6 in brackets. */
   public String authority() {
     return hostText() + ":" + port;
-  }
-
-  /** The host for URLs and {@code Host} headers: IPv6 in brackets. */
-  public String hostText() {
-    String h = host.toString();
-    return h.indexOf(':') >= 0 ? "[" + h + "]" : h;
   }
 
   /** The {@code Host} header value to send upstream. */

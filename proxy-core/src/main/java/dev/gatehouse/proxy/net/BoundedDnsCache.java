@@ -46,6 +46,8 @@ final class BoundedDnsCache implements DnsCache {
         Caffeine.newBuilder()
             .maximumSize(maxNames)
             .ticker(ticker)
+            // maintenance (eviction) on the caller: small, and no ForkJoinPool thread needed
+            .executor(Runnable::run)
             .expireAfter(
                 new Expiry<String, List<Entry>>() {
                   @Override

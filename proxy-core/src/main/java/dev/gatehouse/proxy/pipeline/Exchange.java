@@ -36,7 +36,7 @@ public final class Exchange {
   private final InetAddress clientInet;
   private final boolean clientKeepAlive;
   private final boolean bodyExpected;
-  private final TlsMode tls;
+  private TlsMode tls;
 
   private String agent;
   private Decision decision;
@@ -132,6 +132,11 @@ public final class Exchange {
 
   public TlsMode tls() {
     return tls;
+  }
+
+  /** A tunnel that turns out to be intercepted reports {@link TlsMode#INTERCEPT}. */
+  public void tls(TlsMode mode) {
+    this.tls = java.util.Objects.requireNonNull(mode, "mode");
   }
 
   /** The identified agent, or null before identification. */

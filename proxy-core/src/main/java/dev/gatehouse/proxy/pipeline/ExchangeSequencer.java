@@ -34,8 +34,12 @@ import java.util.Optional;
  * time, and every request gets its own decision. Sits right after the HTTP codec.
  */
 public final class ExchangeSequencer extends ChannelDuplexHandler {
-  /** Requests queued behind the current one; past this the connection closes after the queue. */
-  static final int MAX_QUEUED_REQUESTS = 32;
+  /**
+   * Requests queued behind the current one; past this the connection closes after the queue.
+   * Reads pause while anything is queued, so the queue only ever holds what one read decoded (at
+   * most 64 KiB of requests); the cap bounds the objects made from it.
+   */
+  static final int MAX_QUEUED_REQUESTS = 1024;
 
   private final ProxyContext context;
   private final CallKind kind;

@@ -38,7 +38,8 @@ public final class PolicyHandler extends ChannelInboundHandlerAdapter {
    * @param scheme {@code http} for plain HTTP in a tunnel, {@code https} behind interception
    */
   public static PolicyHandler inTunnel(Host host, int port, String scheme) {
-    return new PolicyHandler(host, port, scheme, port);
+    // url.full names the port unless it is the scheme's own (https://h:8443/..., https://h/...)
+    return new PolicyHandler(host, port, scheme, "https".equals(scheme) ? 443 : 80);
   }
 
   private PolicyHandler(Host tunnelHost, int tunnelPort, String scheme, int defaultPort) {

@@ -38,6 +38,7 @@ import java.util.function.UnaryOperator;
 public final class PolicyReloader implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(PolicyReloader.class.getName());
   private static final long DEBOUNCE_MILLIS = 100;
+  private static final byte[] UNREADABLE = new byte[0];
 
   /** What a reload attempt did. */
   public record Result(
@@ -146,12 +147,16 @@ public final class PolicyReloader implements AutoCloseable {
     String oldVersion = holder.current().engine().version();
     byte[] hash = hashOrNull();
     if (hash == null) {
-      metrics.reloaded(false);
       String why = "cannot read " + file;
-      LOG.log(Level.WARNING, "policy reload: {0}; keeping version {1}", why, oldVersion);
+      if (force || lastHash != UNREADABLE) {
+        // once per disappearance, not on every poll
+        metrics.reloaded(false);
+        LOG.log(Level.WARNING, "policy reload: {0}; keeping version {1}", why, oldVersion);
+        lastHash = UNREADABLE;
+      }
       return new Result(Outcome.FAILED, oldVersion, oldVersion, empty(), List.of(why));
     }
-    if (!force && MessageDigest.isEqual(hash, lastHash == null ? new byte[0] : lastHash)) {
+    if (!force && lastHash != null && MessageDigest.isEqual(hash, lastHash)) {
       return new Result(Outcome.UNCHANGED, oldVersion, oldVersion, empty(), List.of());
     }
     lastHash = hash;

@@ -158,7 +158,8 @@ public final class ConnectHandler extends ChannelInboundHandlerAdapter {
             ex.decision(),
             ex.call(),
             ex.clientAddress(),
-            context);
+            context,
+            ex);
     ctx.writeAndFlush(
         new DefaultFullHttpResponse(
             HttpVersion.HTTP_1_1, new HttpResponseStatus(200, "Connection established")));

@@ -3,6 +3,7 @@ package dev.gatehouse.proxy.tunnel;
 import dev.gatehouse.policy.Decision;
 import dev.gatehouse.policy.Host;
 import dev.gatehouse.proxy.observe.CallHandle;
+import dev.gatehouse.proxy.pipeline.Exchange;
 import dev.gatehouse.proxy.pipeline.ProxyContext;
 import java.util.Objects;
 
@@ -18,6 +19,8 @@ import java.util.Objects;
  *     the tunnel closes
  * @param clientAddress the client's IP address
  * @param context the running proxy's shared services
+ * @param exchange the CONNECT's exchange, which the tunnel's call ends with: a stage after the
+ *     {@code 200} records on it what it learns (TLS mode, a {@code bad_request} refusal)
  */
 public record Tunnel(
     String requestId,
@@ -27,7 +30,8 @@ public record Tunnel(
     Decision decision,
     CallHandle call,
     String clientAddress,
-    ProxyContext context) {
+    ProxyContext context,
+    Exchange exchange) {
 
   public Tunnel {
     Objects.requireNonNull(requestId, "requestId");
@@ -37,6 +41,7 @@ public record Tunnel(
     Objects.requireNonNull(call, "call");
     Objects.requireNonNull(clientAddress, "clientAddress");
     Objects.requireNonNull(context, "context");
+    Objects.requireNonNull(exchange, "exchange");
   }
 
   /** The host as a string: the A-label name, or the IP address. */

@@ -46,8 +46,8 @@ final class TunnelCallTracker extends ChannelDuplexHandler {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
+    ctx.fireChannelInactive(); // calls inside the tunnel end first, then the tunnel's
     finish();
-    ctx.fireChannelInactive();
   }
 
   @Override
