@@ -10,6 +10,7 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -103,6 +104,42 @@ class TelemetryTest {
       assertThat(t.spansExported()).isEqualTo(2);
     } finally {
       stalled.release.countDown();
+    }
+  }
+
+  @Test
+  void serviceName_defaultsToGatehouse_unlessGivenInResourceAttributes() throws Exception {
+    for (var c :
+        List.of(
+            Map.entry(Map.of("otel.traces.exporter", "otlp"), "gatehouse"),
+            Map.entry(
+                Map.of(
+                    "otel.traces.exporter", "otlp",
+                    "otel.resource.attributes", "service.name=egress-eu,team=sec"),
+                "egress-eu"),
+            Map.entry(
+                Map.of("otel.traces.exporter", "otlp", "otel.service.name", "gh-2"), "gh-2"))) {
+      InMemorySpanExporter memory = InMemorySpanExporter.create();
+      try (Telemetry t =
+          Telemetry.create(
+              c.getKey(),
+              otlp -> {
+                otlp.shutdown();
+                return memory;
+              })) {
+        t.spanObserver().begin(Calls.start("r", CallKind.HTTP)).end(Calls.allowedGet());
+        assertThat(t.forceFlush(Duration.ofSeconds(30))).isTrue();
+        assertThat(memory.getFinishedSpanItems()).hasSize(1);
+        assertThat(
+                memory
+                    .getFinishedSpanItems()
+                    .get(0)
+                    .getResource()
+                    .getAttribute(
+                        io.opentelemetry.api.common.AttributeKey.stringKey("service.name")))
+            .as("%s", c.getKey())
+            .isEqualTo(c.getValue());
+      }
     }
   }
 }
