@@ -4,6 +4,7 @@ import dev.gatehouse.cli.command.CaCommand;
 import dev.gatehouse.cli.command.CheckCommand;
 import dev.gatehouse.cli.command.EnvCommand;
 import dev.gatehouse.cli.command.ExplainCommand;
+import dev.gatehouse.cli.command.ReportCommand;
 import dev.gatehouse.cli.command.ServeCommand;
 import dev.gatehouse.cli.command.TestCommand;
 import picocli.CommandLine;
@@ -22,6 +23,7 @@ import picocli.CommandLine.Command;
       TestCommand.class,
       CaCommand.class,
       EnvCommand.class,
+      ReportCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -7,6 +7,7 @@ import dev.gatehouse.policy.PolicyEngine;
 import dev.gatehouse.proxy.admin.AdminServer;
 import dev.gatehouse.proxy.http.UpstreamPool;
 import dev.gatehouse.proxy.metrics.MetricsRegistry;
+import dev.gatehouse.proxy.metrics.MetricsSource;
 import dev.gatehouse.proxy.metrics.ProxyMetrics;
 import dev.gatehouse.proxy.net.AddressGuard;
 import dev.gatehouse.proxy.net.TargetResolver;
@@ -88,6 +89,9 @@ public final class GatehouseServer implements AutoCloseable {
     ActivePolicy initial = load(settings);
     Transport transport = Transport.best();
     ProxyMetrics metrics = new ProxyMetrics(new MetricsRegistry());
+    if (settings.observer() instanceof MetricsSource source) {
+      source.registerMetrics(metrics.registry());
+    }
     CallObserver observer = CallObserver.composite(List.of(metrics, settings.observer()));
     PolicyHolder holder = new PolicyHolder(initial);
     AddressGuard guard = new AddressGuard();
@@ -95,6 +99,8 @@ public final class GatehouseServer implements AutoCloseable {
     UpstreamPool pool =
         new UpstreamPool(
             transport, config.limits().connectTimeout(), config.limits().idleTimeout());
+    resolver.metrics(metrics);
+    pool.metrics(metrics);
     ProxyContext context =
         new ProxyContext(
             config,

@@ -10,6 +10,8 @@ import dev.gatehouse.policy.PolicyEngine;
 import dev.gatehouse.proxy.GatehouseServer;
 import dev.gatehouse.proxy.PolicySource;
 import dev.gatehouse.proxy.ProxySettings;
+import dev.gatehouse.proxy.telemetry.Observability;
+import dev.gatehouse.proxy.telemetry.Telemetry;
 import dev.gatehouse.proxy.tls.CaException;
 import dev.gatehouse.proxy.tls.Interception;
 import dev.gatehouse.proxy.tunnel.TunnelInterceptor;
@@ -103,15 +105,29 @@ public final class ServeCommand implements Callable<Integer> {
       err.println("gatehouse serve: " + e.getMessage());
       return 1;
     }
+    Observability observability;
+    try {
+      // spans from the OTEL_* environment, audit from `audit:`; closed by the server on stop
+      observability = Observability.start(cfg.audit(), Clock.systemUTC(), Telemetry.fromEnvironment());
+    } catch (IOException | RuntimeException e) {
+      err.println("gatehouse serve: cannot set up audit or telemetry: " + e.getMessage());
+      return 1;
+    }
     GatehouseServer server;
     try {
       server =
           GatehouseServer.start(
-              ProxySettings.builder(cfg).policy(source).interceptor(interceptor).build());
+              ProxySettings.builder(cfg)
+                  .policy(source)
+                  .interceptor(interceptor)
+                  .observer(observability)
+                  .build());
     } catch (ConfigException e) {
+      observability.close();
       printDiagnostics(err, e);
       return 1;
     } catch (IOException e) {
+      observability.close();
       err.println("gatehouse serve: " + e.getMessage());
       return 1;
     }
@@ -154,6 +170,20 @@ public final class ServeCommand implements Callable<Integer> {
           "gatehouse: note: some rules name methods or paths; with tls.intercept: never, HTTPS"
               + " to those hosts is refused (403)");
     }
+    out.println(
+        "gatehouse: audit log "
+            + (observability.auditEnabled()
+                ? cfg.audit().file().get()
+                    + " (rotated at "
+                    + cfg.audit().maxSizeBytes()
+                    + " bytes, keep "
+                    + cfg.audit().keep()
+                    + ")"
+                : "off (no audit.file in the config; records are counted as lost)")
+            + "; spans "
+            + (observability.tracesEnabled()
+                ? "exported (OTEL_* environment)"
+                : "off (set OTEL_TRACES_EXPORTER or OTEL_EXPORTER_OTLP_ENDPOINT)"));
     String credentials = engine.model().anonymous() == AnonymousPolicy.DENY ? "AGENT:TOKEN@" : "";
     out.println("HTTPS_PROXY=http://" + credentials + host + ":" + proxy.getPort());
     out.println("HTTP_PROXY=http://" + credentials + host + ":" + proxy.getPort());

@@ -1,5 +1,6 @@
 package dev.gatehouse.proxy.http;
 
+import dev.gatehouse.proxy.metrics.ProxyMetrics;
 import dev.gatehouse.proxy.net.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -53,6 +54,21 @@ public final class UpstreamPool implements AutoCloseable {
     this.idleNanos = Math.min(idleTimeout.toNanos(), TimeUnit.MINUTES.toNanos(1));
   }
 
+  private volatile ProxyMetrics metrics;
+
+  /** Times TCP connects to upstreams from now on. */
+  public void metrics(ProxyMetrics metrics) {
+    this.metrics = metrics;
+  }
+
+  /** Records one TCP connect to an upstream (the pool's and CONNECT tunnels'). */
+  public void connected(boolean ok, long startNanos) {
+    ProxyMetrics m = metrics;
+    if (m != null) {
+      m.upstreamConnect(ok, System.nanoTime() - startNanos);
+    }
+  }
+
   public Transport transport() {
     return transport;
   }
@@ -102,9 +118,11 @@ public final class UpstreamPool implements AutoCloseable {
                         .addLast("upstream", new UpstreamHandler(u, UpstreamPool.this));
                   }
                 });
+    long t0 = System.nanoTime();
     ChannelFuture connect = b.connect(address);
     connect.addListener(
         f -> {
+          connected(f.isSuccess(), t0);
           if (!f.isSuccess()) {
             promise.tryFailure(f.cause());
             return;

@@ -10,6 +10,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.DoubleAdder;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.DoubleSupplier;
+import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
 
 /**
@@ -36,6 +37,11 @@ public final class MetricsRegistry {
   /** A gauge read from {@code value} at scrape time. */
   public void gauge(String name, String help, DoubleSupplier value) {
     register(new SuppliedGauge(name, help, value));
+  }
+
+  /** A counter read from {@code value} at scrape time (a count kept elsewhere, e.g. the audit sink). */
+  public void counter(String name, String help, LongSupplier value) {
+    register(new SuppliedCounter(name, help, value));
   }
 
   /** A distribution over fixed, ascending upper bounds ({@code +Inf} is added). */
@@ -261,6 +267,26 @@ public final class MetricsRegistry {
     @Override
     void writeChild(StringBuilder out, String labels, DoubleSupplier child) {
       out.append(name).append(labels).append(' ').append(number(child.getAsDouble())).append('\n');
+    }
+  }
+
+  private static final class SuppliedCounter extends Family<LongSupplier> {
+    private final LongSupplier supplier;
+
+    SuppliedCounter(String name, String help, LongSupplier supplier) {
+      super(name, help, "counter", new String[0]);
+      this.supplier = supplier;
+      initUnlabelled();
+    }
+
+    @Override
+    LongSupplier newChild() {
+      return supplier;
+    }
+
+    @Override
+    void writeChild(StringBuilder out, String labels, LongSupplier child) {
+      out.append(name).append(labels).append(' ').append(child.getAsLong()).append('\n');
     }
   }
 

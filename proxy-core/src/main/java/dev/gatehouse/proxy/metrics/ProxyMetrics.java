@@ -26,6 +26,9 @@ public final class ProxyMetrics implements CallObserver {
   private final MetricsRegistry.CounterChild bytesOut;
   private final MetricsRegistry.Counter reloads;
   private final MetricsRegistry.Counter rejectedConnections;
+  private final MetricsRegistry.Counter dnsLookups;
+  private final MetricsRegistry.HistogramChild dnsDuration;
+  private final MetricsRegistry.Histogram connectDuration;
 
   /** decisions_total children by action and reason, then agent: no allocation per call. */
   private final List<Map<String, MetricsRegistry.CounterChild>> decisionChildren =
@@ -70,10 +73,33 @@ public final class ProxyMetrics implements CallObserver {
             "gatehouse_rejected_connections_total",
             "Connections refused with 503 at the connection limit, by limit.",
             "limit");
+    this.dnsLookups =
+        registry.counter(
+            "gatehouse_dns_lookups_total",
+            "Name lookups by result: ok, blocked (an address failed the address checks), failed.",
+            "result");
+    for (String r : new String[] {"ok", "blocked", "failed"}) {
+      dnsLookups.labels(r);
+    }
+    this.dnsDuration =
+        registry
+            .histogram(
+                "gatehouse_dns_lookup_duration_seconds", "Name lookup latency.", NET_BUCKETS)
+            .labels();
+    this.connectDuration =
+        registry.histogram(
+            "gatehouse_upstream_connect_duration_seconds",
+            "TCP connect latency to upstreams (before any TLS), by result (ok, failed).",
+            NET_BUCKETS,
+            "result");
     for (int i = 0; i < Action.values().length * Reason.values().length; i++) {
       decisionChildren.add(new ConcurrentHashMap<>());
     }
   }
+
+  private static final double[] NET_BUCKETS = {
+    0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10
+  };
 
   public MetricsRegistry registry() {
     return registry;
@@ -118,5 +144,16 @@ public final class ProxyMetrics implements CallObserver {
   /** A connection refused at {@code limit} ({@code total} or {@code agent}). */
   public void rejectedConnection(String limit) {
     rejectedConnections.labels(limit).inc();
+  }
+
+  /** A name lookup finished: {@code result} is ok, blocked or failed. */
+  public void dnsLookup(String result, long nanos) {
+    dnsLookups.labels(result).inc();
+    dnsDuration.observe(nanos / 1e9);
+  }
+
+  /** A TCP connect to an upstream finished. */
+  public void upstreamConnect(boolean ok, long nanos) {
+    connectDuration.labels(ok ? "ok" : "failed").observe(nanos / 1e9);
   }
 }

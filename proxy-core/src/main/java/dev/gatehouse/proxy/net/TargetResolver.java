@@ -7,6 +7,7 @@ import dev.gatehouse.config.model.HostPort;
 import dev.gatehouse.config.model.ServerConfig;
 import dev.gatehouse.policy.Host;
 import dev.gatehouse.policy.PolicyEngine;
+import dev.gatehouse.proxy.metrics.ProxyMetrics;
 import dev.gatehouse.policy.Reason;
 import io.netty.channel.EventLoop;
 import io.netty.resolver.ResolvedAddressTypes;
@@ -78,6 +79,13 @@ public final class TargetResolver implements AutoCloseable {
             : null;
   }
 
+  private volatile ProxyMetrics metrics;
+
+  /** Counts lookups and their latency from now on. */
+  public void metrics(ProxyMetrics metrics) {
+    this.metrics = metrics;
+  }
+
   public AddressGuard guard() {
     return guard;
   }
@@ -89,6 +97,17 @@ public final class TargetResolver implements AutoCloseable {
     }
     String name = ((Host.Name) host).ascii();
     Promise<Resolution> promise = loop.newPromise();
+    ProxyMetrics m = metrics;
+    if (m != null) {
+      long t0 = System.nanoTime();
+      promise.addListener(
+          f -> {
+            Object r = f.getNow();
+            m.dnsLookup(
+                r instanceof Resolution.Allowed ? "ok" : r instanceof Resolution.Blocked ? "blocked" : "failed",
+                System.nanoTime() - t0);
+          });
+    }
     if (systemResolver != null) {
       List<InetAddress> cached = systemAnswers.getIfPresent(name);
       if (cached != null) {

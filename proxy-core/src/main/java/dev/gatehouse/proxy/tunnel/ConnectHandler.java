@@ -97,6 +97,7 @@ public final class ConnectHandler extends ChannelInboundHandlerAdapter {
   private void connect(
       ChannelHandlerContext ctx, Exchange ex, List<InetSocketAddress> addresses, int index) {
     InetSocketAddress address = addresses.get(index);
+    long t0 = System.nanoTime();
     ChannelFuture f =
         new Bootstrap()
             .group(ctx.channel().eventLoop())
@@ -109,6 +110,7 @@ public final class ConnectHandler extends ChannelInboundHandlerAdapter {
             .connect(address);
     f.addListener(
         done -> {
+          context.pool().connected(done.isSuccess(), t0);
           Channel up = f.channel();
           if (!ctx.channel().isActive()) {
             up.close();
