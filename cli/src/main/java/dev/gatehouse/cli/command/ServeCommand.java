@@ -13,7 +13,9 @@ import dev.gatehouse.proxy.ProxySettings;
 import dev.gatehouse.proxy.telemetry.Observability;
 import dev.gatehouse.proxy.telemetry.Telemetry;
 import dev.gatehouse.proxy.tls.CaException;
+import dev.gatehouse.proxy.tls.CertificateAuthority;
 import dev.gatehouse.proxy.tls.Interception;
+import dev.gatehouse.proxy.tls.KeyAlgorithm;
 import dev.gatehouse.proxy.tunnel.TunnelInterceptor;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -21,6 +23,7 @@ import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Optional;
@@ -100,6 +103,11 @@ public final class ServeCommand implements Callable<Integer> {
     }
     TunnelInterceptor interceptor;
     try {
+      if (source instanceof PolicySource.BuiltIn && firstRunCa(cfg.tls(), out)) {
+        out.println(
+            "gatehouse: the default policy allows the registries read-only, which needs TLS"
+                + " interception: sandboxes must trust this CA (`gatehouse env` prints how)");
+      }
       interceptor = Interception.fromConfig(cfg.tls(), Clock.systemUTC());
     } catch (CaException e) {
       err.println("gatehouse serve: " + e.getMessage());
@@ -108,7 +116,8 @@ public final class ServeCommand implements Callable<Integer> {
     Observability observability;
     try {
       // spans from the OTEL_* environment, audit from `audit:`; closed by the server on stop
-      observability = Observability.start(cfg.audit(), Clock.systemUTC(), Telemetry.fromEnvironment());
+      observability =
+          Observability.start(cfg.audit(), Clock.systemUTC(), Telemetry.fromEnvironment());
     } catch (IOException | RuntimeException e) {
       err.println("gatehouse serve: cannot set up audit or telemetry: " + e.getMessage());
       return 1;
@@ -236,6 +245,27 @@ public final class ServeCommand implements Callable<Integer> {
       throw new IllegalArgumentException(option + ": invalid port in \"" + s + "\"");
     }
     return new HostPort(host, port);
+  }
+
+  /**
+   * The built-in default policy allows registries read-only, which on HTTPS needs interception: so
+   * that {@code ./gatehouse serve} works on a fresh machine, the first run creates the CA at {@code
+   * tls.ca_cert} (as {@code gatehouse ca init} would) instead of refusing to start. A policy of
+   * one's own never gets a CA behind its back: {@code serve} refuses it and says why.
+   *
+   * @return true when a CA was created
+   */
+  static boolean firstRunCa(ServerConfig.Tls tls, PrintWriter out) throws CaException {
+    if (tls.intercept() == ServerConfig.InterceptMode.NEVER || Files.exists(tls.caCert())) {
+      return false;
+    }
+    CertificateAuthority ca =
+        CertificateAuthority.create(
+            KeyAlgorithm.EC_P256, CertificateAuthority.localHostname(), Clock.systemUTC());
+    ca.write(tls.caCert(), tls.caKey(), false);
+    out.println("gatehouse: created the interception CA at " + tls.caCert() + " (first run)");
+    CaCommand.writeTrust(out, out, ca.certificate(), tls.caCert(), null, false);
+    return true;
   }
 
   private static void printDiagnostics(PrintWriter err, ConfigException e) {

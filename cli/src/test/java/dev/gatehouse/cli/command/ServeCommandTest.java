@@ -5,8 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gatehouse.cli.CliRun;
 import dev.gatehouse.config.model.HostPort;
+import dev.gatehouse.config.model.ServerConfig;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,10 +22,17 @@ class ServeCommandTest {
   @Test
   void invalidPolicy_exits1WithLocatedErrors() throws Exception {
     Path policy = dir.resolve("policy.yaml");
-    Files.writeString(policy, "version: 1\nrules:\n  - id: x\n    allow: [a.example]\n    colour: red\n");
+    Files.writeString(
+        policy, "version: 1\nrules:\n  - id: x\n    allow: [a.example]\n    colour: red\n");
     CliRun run =
         CliRun.of(
-            "serve", "--policy", policy.toString(), "--listen", "127.0.0.1:0", "--admin-listen", "127.0.0.1:0");
+            "serve",
+            "--policy",
+            policy.toString(),
+            "--listen",
+            "127.0.0.1:0",
+            "--admin-listen",
+            "127.0.0.1:0");
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.err()).contains("policy.yaml:5:5: error:").contains("colour");
   }
@@ -34,9 +46,44 @@ class ServeCommandTest {
 
   @Test
   void parseHostPort_acceptsIpv6InBrackets() {
-    assertThat(ServeCommand.parseHostPort("[::1]:3128", "--listen")).isEqualTo(new HostPort("::1", 3128));
-    assertThat(ServeCommand.parseHostPort("0.0.0.0:8080", "--listen")).isEqualTo(new HostPort("0.0.0.0", 8080));
+    assertThat(ServeCommand.parseHostPort("[::1]:3128", "--listen"))
+        .isEqualTo(new HostPort("::1", 3128));
+    assertThat(ServeCommand.parseHostPort("0.0.0.0:8080", "--listen"))
+        .isEqualTo(new HostPort("0.0.0.0", 8080));
     assertThatThrownBy(() -> ServeCommand.parseHostPort("host:99999", "--listen"))
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void firstRunCa_noCaYet_createsCaWithPrivateKeyOnce() throws Exception {
+    ServerConfig.Tls tls =
+        new ServerConfig.Tls(
+            dir.resolve("gh/ca.pem"),
+            dir.resolve("gh/ca-key.pem"),
+            Optional.empty(),
+            ServerConfig.InterceptMode.AUTO);
+    StringWriter out = new StringWriter();
+
+    assertThat(ServeCommand.firstRunCa(tls, new PrintWriter(out, true))).isTrue();
+    byte[] first = Files.readAllBytes(tls.caKey());
+    assertThat(ServeCommand.firstRunCa(tls, new PrintWriter(out, true))).isFalse();
+
+    assertThat(out.toString()).contains("created the interception CA at " + tls.caCert());
+    assertThat(Files.readAllBytes(tls.caKey())).isEqualTo(first);
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(tls.caKey())))
+        .isEqualTo("rw-------");
+  }
+
+  @Test
+  void firstRunCa_interceptNever_createsNothing() throws Exception {
+    ServerConfig.Tls tls =
+        new ServerConfig.Tls(
+            dir.resolve("ca.pem"),
+            dir.resolve("ca-key.pem"),
+            Optional.empty(),
+            ServerConfig.InterceptMode.NEVER);
+
+    assertThat(ServeCommand.firstRunCa(tls, new PrintWriter(new StringWriter()))).isFalse();
+    assertThat(tls.caCert()).doesNotExist();
   }
 }
