@@ -1,6 +1,7 @@
 package dev.gatehouse.cli;
 
 import dev.gatehouse.policy.Decision;
+import dev.gatehouse.policy.Reason;
 import dev.gatehouse.policy.explain.Explanation;
 import dev.gatehouse.policy.explain.Explanation.AddressTrace;
 import dev.gatehouse.policy.explain.Explanation.RuleTrace;
@@ -81,7 +82,7 @@ public final class ExplanationPrinter {
       j.put("action", r.action().wireName());
       j.put("location", r.location().toString());
       j.put("matched", r.matched());
-      j.put("miss", r.miss().map(x -> x.wireName()).orElse(null));
+      j.put("miss", r.miss().map(Reason::wireName).orElse(null));
       j.put("why", r.why());
       rules.add(j);
     }
@@ -90,7 +91,7 @@ public final class ExplanationPrinter {
     for (AddressTrace a : e.addresses()) {
       Map<String, Object> j = new LinkedHashMap<>();
       j.put("address", a.address().getHostAddress());
-      j.put("blocked", a.blocked().map(x -> x.wireName()).orElse(null));
+      j.put("blocked", a.blocked().map(Reason::wireName).orElse(null));
       addresses.add(j);
     }
     m.put("addresses", addresses);

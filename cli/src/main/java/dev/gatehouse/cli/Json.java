@@ -48,7 +48,7 @@ public final class Json {
   }
 
   /** Appends {@code s} as a JSON string, escaping quotes, backslashes and control characters. */
-  public static void string(String s, StringBuilder out) {
+  private static void string(String s, StringBuilder out) {
     out.append('"');
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);

@@ -4,9 +4,9 @@ import dev.gatehouse.config.Diagnostic;
 import dev.gatehouse.config.PolicyLoader;
 import dev.gatehouse.policy.PolicyCompiler;
 import dev.gatehouse.policy.PolicyEngine;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
@@ -19,24 +19,7 @@ public final class PolicyFiles {
   private PolicyFiles() {}
 
   /** The compiled engine when the file has no errors, and every diagnostic in file order. */
-  public record Loaded(Optional<PolicyEngine> engine, List<Diagnostic> diagnostics) {
-    public boolean hasErrors() {
-      return diagnostics.stream().anyMatch(Diagnostic::isError);
-    }
-
-    public String errorText() {
-      StringBuilder out = new StringBuilder();
-      diagnostics.stream()
-          .filter(Diagnostic::isError)
-          .forEach(d -> out.append(d.format()).append('\n'));
-      return out.toString();
-    }
-  }
-
-  private static final Comparator<Diagnostic> FILE_ORDER =
-      Comparator.<Diagnostic, String>comparing(d -> d.location().file())
-          .thenComparingInt(d -> d.location().line())
-          .thenComparingInt(d -> d.location().column());
+  public record Loaded(Optional<PolicyEngine> engine, List<Diagnostic> diagnostics) {}
 
   public static Loaded load(Path file) {
     PolicyLoader.Result read = PolicyLoader.read(file);
@@ -49,7 +32,31 @@ public final class PolicyFiles {
         engine = compiled.engine();
       }
     }
-    all.sort(FILE_ORDER);
+    // each list is in file order already; this interleaves the loader's and the compiler's
+    all.sort(Diagnostic.FILE_ORDER);
     return new Loaded(engine, List.copyOf(all));
+  }
+
+  /**
+   * The engine for a command that needs a valid policy ({@code explain}, {@code test}); for an
+   * invalid file, prints its errors and "gatehouse COMMAND: FILE is invalid" to {@code err} and
+   * returns empty.
+   */
+  public static Optional<PolicyEngine> engineOrReport(Path file, String command, PrintWriter err) {
+    Loaded loaded = load(file);
+    if (loaded.engine().isEmpty()) {
+      StringBuilder errors = new StringBuilder();
+      loaded.diagnostics().stream()
+          .filter(Diagnostic::isError)
+          .forEach(d -> errors.append(d.format()).append('\n'));
+      err.print(errors);
+      err.println(
+          "gatehouse "
+              + command
+              + ": "
+              + file
+              + " is invalid; fix the errors above (gatehouse check)");
+    }
+    return loaded.engine();
   }
 }

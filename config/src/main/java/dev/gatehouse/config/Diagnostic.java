@@ -1,5 +1,7 @@
 package dev.gatehouse.config;
 
+import java.util.Comparator;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -9,12 +11,21 @@ import java.util.Objects;
  * @param key the offending key or dotted path ({@code rules[2].allow}), or empty
  */
 public record Diagnostic(Severity severity, Location location, String key, String message) {
+  /**
+   * File order (file, line, column), as {@code check} prints diagnostics. Stable sorts keep the
+   * order of diagnostics found at the same place.
+   */
+  public static final Comparator<Diagnostic> FILE_ORDER =
+      Comparator.comparing((Diagnostic d) -> d.location().file())
+          .thenComparingInt(d -> d.location().line())
+          .thenComparingInt(d -> d.location().column());
+
   public enum Severity {
     ERROR,
     WARNING;
 
     public String label() {
-      return name().toLowerCase(java.util.Locale.ROOT);
+      return name().toLowerCase(Locale.ROOT);
     }
   }
 

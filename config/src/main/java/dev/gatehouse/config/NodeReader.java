@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -39,9 +40,7 @@ final class NodeReader {
    */
   List<Diagnostic> sortedDiagnostics() {
     List<Diagnostic> sorted = new ArrayList<>(diagnostics);
-    sorted.sort(
-        java.util.Comparator.comparingInt((Diagnostic d) -> d.location().line())
-            .thenComparingInt(d -> d.location().column()));
+    sorted.sort(Diagnostic.FILE_ORDER);
     if (sorted.size() > MAX_DIAGNOSTICS) {
       Diagnostic next = sorted.get(MAX_DIAGNOSTICS);
       int more = sorted.size() - MAX_DIAGNOSTICS;
@@ -51,6 +50,22 @@ final class NodeReader {
               next.location(), "", more + " more problems not shown (fix the ones above first)"));
     }
     return List.copyOf(sorted);
+  }
+
+  /** The values of an enum by the name a file spells them with, for {@link #choice}. */
+  static <E> Map<String, E> choices(E[] values, Function<E, String> name) {
+    Map<String, E> map = new LinkedHashMap<>();
+    for (E value : values) {
+      map.put(name.apply(value), value);
+    }
+    return map;
+  }
+
+  /** A value as an error message quotes it: {@code 'text'} for a scalar, else what it is. */
+  static String shown(YamlNode node) {
+    return node instanceof YamlScalar s && !s.isNull()
+        ? "'" + KeyPaths.shown(s.text()) + "'"
+        : node.describe();
   }
 
   boolean hasErrors() {

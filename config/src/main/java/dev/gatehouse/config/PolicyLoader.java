@@ -19,10 +19,9 @@ public final class PolicyLoader {
    * keys and bad values skipped, so {@code check} can also report what the engine finds), and every
    * error and warning found.
    */
-  public record Result(
-      java.util.Optional<PolicyModel> model, java.util.List<Diagnostic> diagnostics) {
+  public record Result(Optional<PolicyModel> model, List<Diagnostic> diagnostics) {
     public Result {
-      diagnostics = java.util.List.copyOf(diagnostics);
+      diagnostics = List.copyOf(diagnostics);
     }
 
     public boolean hasErrors() {
@@ -48,8 +47,6 @@ public final class PolicyLoader {
     String source = file.toString();
     try {
       return PolicyReader.read(readBounded(file), source);
-    } catch (TooLargeException e) {
-      return new Result(Optional.empty(), List.of(YamlReader.tooLarge(source, e.size)));
     } catch (IOException e) {
       return new Result(Optional.empty(), List.of(unreadable(source, e)));
     }
@@ -84,7 +81,11 @@ public final class PolicyLoader {
     }
   }
 
+  /** Why {@link #readBounded} failed: the file is too large, or it cannot be read. */
   static Diagnostic unreadable(String source, IOException e) {
+    if (e instanceof TooLargeException tooLarge) {
+      return YamlReader.tooLarge(source, tooLarge.size);
+    }
     String why =
         e instanceof NoSuchFileException
             ? "no such file"

@@ -1,7 +1,6 @@
 package dev.gatehouse.config;
 
 import dev.gatehouse.config.model.ServerConfig;
-import dev.gatehouse.config.yaml.YamlReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -45,8 +44,6 @@ public final class ServerConfigLoader {
     Path baseDir = file.toAbsolutePath().normalize().getParent();
     try {
       return ServerConfigReader.read(PolicyLoader.readBounded(file), source, baseDir, home());
-    } catch (PolicyLoader.TooLargeException e) {
-      return new Result(Optional.empty(), List.of(YamlReader.tooLarge(source, e.size)));
     } catch (IOException e) {
       return new Result(Optional.empty(), List.of(PolicyLoader.unreadable(source, e)));
     }

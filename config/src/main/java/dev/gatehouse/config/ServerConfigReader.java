@@ -11,8 +11,8 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -38,13 +38,9 @@ final class ServerConfigReader {
           "max_connections_per_agent",
           "max_connections");
 
-  private static final Map<String, ServerConfig.InterceptMode> INTERCEPT = new LinkedHashMap<>();
-
-  static {
-    for (ServerConfig.InterceptMode mode : ServerConfig.InterceptMode.values()) {
-      INTERCEPT.put(mode.name().toLowerCase(java.util.Locale.ROOT), mode);
-    }
-  }
+  private static final Map<String, ServerConfig.InterceptMode> INTERCEPT =
+      NodeReader.choices(
+          ServerConfig.InterceptMode.values(), mode -> mode.name().toLowerCase(Locale.ROOT));
 
   private final NodeReader in;
   private final Path baseDir;
@@ -244,10 +240,7 @@ final class ServerConfigReader {
     Optional<Duration> value =
         node instanceof YamlScalar s && !s.isNull() ? Values.duration(s.text()) : Optional.empty();
     if (value.isEmpty()) {
-      String got =
-          node instanceof YamlScalar s && !s.isNull()
-              ? "'" + KeyPaths.shown(s.text()) + "'"
-              : node.describe();
+      String got = NodeReader.shown(node);
       String hint =
           node instanceof YamlScalar s && s.kind() == YamlScalar.Kind.INT
               ? " (a unit is required: did you mean '" + s.text() + "s'?)"
@@ -270,10 +263,7 @@ final class ServerConfigReader {
     Optional<Long> value =
         node instanceof YamlScalar s && !s.isNull() ? Values.size(s.text()) : Optional.empty();
     if (value.isEmpty()) {
-      String got =
-          node instanceof YamlScalar s && !s.isNull()
-              ? "'" + KeyPaths.shown(s.text()) + "'"
-              : node.describe();
+      String got = NodeReader.shown(node);
       in.error(node, path, "expected " + Values.SIZE_HINT + ", got " + got);
       return fallback;
     }

@@ -23,13 +23,8 @@ public final class TestCasesLoader {
   static final List<String> CASE_KEYS =
       List.of("agent", "request", "expect", "rule", "reason", "resolve", "comment");
 
-  private static final Map<String, Action> EXPECT = new LinkedHashMap<>();
-
-  static {
-    for (Action a : Action.values()) {
-      EXPECT.put(a.wireName(), a);
-    }
-  }
+  /** {@code expect:} takes the same words as a rule's action. */
+  private static final Map<String, Action> EXPECT = RuleReader.ACTIONS;
 
   private TestCasesLoader() {}
 
@@ -38,8 +33,6 @@ public final class TestCasesLoader {
     byte[] bytes;
     try {
       bytes = PolicyLoader.readBounded(file);
-    } catch (PolicyLoader.TooLargeException e) {
-      throw new ConfigException(YamlReader.tooLarge(source, e.size));
     } catch (IOException e) {
       throw new ConfigException(PolicyLoader.unreadable(source, e));
     }

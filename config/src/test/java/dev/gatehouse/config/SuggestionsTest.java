@@ -7,7 +7,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class SuggestionsTest {
-  private static final List<String> RULE_KEYS = PolicyReader.RULE_KEYS;
+  private static final List<String> RULE_KEYS = RuleReader.RULE_KEYS;
 
   @ParameterizedTest(name = "{0} -> {1}")
   @CsvSource({

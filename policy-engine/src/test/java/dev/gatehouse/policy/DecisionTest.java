@@ -153,7 +153,7 @@ class DecisionTest {
   }
 
   @Test
-  void decide_portRanges() {
+  void decide_portRange_allowsBothEndsOnly() {
     PolicyEngine e = policy().rule(allow("a", "a.example").portRange(8000, 8999)).engine();
     assertThat(e.decide(get("ci", "a.example", 8000, "/")).action()).isEqualTo(Action.ALLOW);
     assertThat(e.decide(get("ci", "a.example", 8999, "/")).action()).isEqualTo(Action.ALLOW);
@@ -162,7 +162,7 @@ class DecisionTest {
   }
 
   @Test
-  void decide_methodsAreCaseSensitiveAsSent() {
+  void decide_lowerCaseMethod_methodNotAllowed() {
     PolicyEngine e = policy().rule(allow("a", "a.example").methods("GET")).engine();
     assertThat(e.decide(req("ci", "get", "a.example", 443, "/")).reason())
         .isEqualTo(Reason.METHOD_NOT_ALLOWED);
@@ -253,7 +253,7 @@ class DecisionTest {
   }
 
   @Test
-  void decide_carriesAgentAndPolicyVersion() {
+  void decide_anyRequest_carriesAgentAndPolicyVersion() {
     Decision d = policy().version("abc123").engine().decide(get("ci", "a.example", 443, "/"));
     assertThat(d.agent()).isEqualTo("ci");
     assertThat(d.policyVersion()).isEqualTo("abc123");
@@ -427,7 +427,7 @@ class DecisionTest {
   }
 
   @Test
-  void allowsOpaqueTunnel_onlyForExplicitPortWithoutConditions() {
+  void allowsOpaqueTunnel_mixedRules_onlyExplicitPortWithoutConditions() {
     PolicyEngine e =
         policy()
             .rule(allow("ssh", "github.com").ports(22))
@@ -442,7 +442,7 @@ class DecisionTest {
   }
 
   @Test
-  void needsInterception_whenAnyRuleNamesMethodsOrPaths() {
+  void needsInterception_anyRuleWithMethodsOrPaths_true() {
     assertThat(policy().rule(allow("a", "a.example")).engine().needsInterception()).isFalse();
     assertThat(policy().rule(allow("a", "a.example").methods("GET")).engine().needsInterception())
         .isTrue();
@@ -455,7 +455,7 @@ class DecisionTest {
   }
 
   @Test
-  void sourceCidrs_compiledPerAgent() {
+  void sourceCidrs_agentWithCidrs_compiledPerAgent() {
     PolicyEngine e = policy().agent(agent("ci").sourceCidrs("10.1.0.0/16")).engine();
     assertThat(e.sourceCidrs("ci").contains(((Host.Ip) Host.parse("10.1.2.3")).address())).isTrue();
     assertThat(e.sourceCidrs("ci").contains(((Host.Ip) Host.parse("10.2.2.3")).address()))

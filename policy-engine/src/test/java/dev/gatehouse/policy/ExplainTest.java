@@ -32,7 +32,7 @@ class ExplainTest {
   }
 
   @Test
-  void explain_everyCandidateRuleWithWhyNot() {
+  void explain_someRulesMiss_everyCandidateWithWhyNot() {
     Explanation e = engine.explain(req("ci", "POST", "github.com", 443, "/acme/x/info"), List.of());
     assertThat(e.decision().reason()).isEqualTo(Reason.PATH_NOT_ALLOWED);
     assertThat(e.rules())

@@ -116,14 +116,18 @@ class LintTest {
   }
 
   @Test
-  void lint_wildcardShadows() {
+  void lint_denyWithBroaderWildcardOrCidr_namesBothRules() {
     assertThat(
             warnings(
                 policy()
                     .rule(allow("sub", "*.a.example"))
                     .rule(deny("all", "*.example"))
                     .compile()))
-        .hasSize(1);
+        .singleElement()
+        .satisfies(
+            d ->
+                assertThat(d.message())
+                    .startsWith("rule sub (allow) never takes effect: deny rule all"));
     assertThat(
             warnings(
                 policy()
@@ -131,7 +135,10 @@ class LintTest {
                     .rule(deny("d", "10.0.0.0/8"))
                     .blockPrivate(false)
                     .compile()))
-        .hasSize(1);
+        .singleElement()
+        .satisfies(
+            d ->
+                assertThat(d.message()).startsWith("rule q (ask) never takes effect: deny rule d"));
   }
 
   @Test

@@ -81,7 +81,7 @@ class ShuffleInvariancePropertyTest {
   }
 
   @Property(tries = 150)
-  void shufflingRules_neverChangesADecision(
+  void decide_shuffledRules_sameDecisions(
       @ForAll("rules") List<PolicyBuilder.Rule> top,
       @ForAll("rules") List<PolicyBuilder.Rule> agentRules,
       @ForAll long seed) {

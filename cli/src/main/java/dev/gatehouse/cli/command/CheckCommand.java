@@ -16,7 +16,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
@@ -114,7 +116,7 @@ public final class CheckCommand implements Callable<Integer> {
         "%s: %s (%s)%s%n",
         r.file(),
         r.valid() ? "ok" : "invalid",
-        r.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '),
+        r.kind().name().toLowerCase(Locale.ROOT).replace('_', ' '),
         errors + warnings == 0 ? "" : ", " + errors + " error(s), " + warnings + " warning(s)");
   }
 
@@ -122,7 +124,7 @@ public final class CheckCommand implements Callable<Integer> {
     String text;
     try {
       text = Files.readString(file, StandardCharsets.UTF_8);
-    } catch (IOException | java.io.UncheckedIOException e) {
+    } catch (IOException e) {
       return FileReport.unreadable(file, e);
     }
     if (POLICY_MARKER.matcher(text).find()) {
@@ -160,19 +162,19 @@ public final class CheckCommand implements Callable<Integer> {
   }
 
   /** Why interception cannot work with this server config, if it cannot. */
-  static java.util.Optional<String> caProblem(ServerConfig server) {
+  static Optional<String> caProblem(ServerConfig server) {
     ServerConfig.Tls tls = server.tls();
     if (tls.intercept() == ServerConfig.InterceptMode.NEVER) {
-      return java.util.Optional.of(
+      return Optional.of(
           "policy has rules with methods or paths, which need TLS interception, but tls.intercept is never");
     }
     if (!Files.isRegularFile(tls.caCert()) || !Files.isRegularFile(tls.caKey())) {
-      return java.util.Optional.of(
+      return Optional.of(
           "policy has rules with methods or paths, which need TLS interception, but no CA exists at "
               + tls.caCert()
               + " (run: gatehouse ca init --config <gatehouse.yaml>)");
     }
-    return java.util.Optional.empty();
+    return Optional.empty();
   }
 
   private FileReport checkServerConfig(Path file) {
@@ -209,7 +211,7 @@ public final class CheckCommand implements Callable<Integer> {
     Map<String, Object> json() {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("file", file.toString());
-      m.put("kind", kind.name().toLowerCase(java.util.Locale.ROOT));
+      m.put("kind", kind.name().toLowerCase(Locale.ROOT));
       m.put("valid", valid());
       List<Map<String, Object>> ds = new ArrayList<>();
       for (Diagnostic d : diagnostics) {

@@ -13,6 +13,7 @@ import dev.gatehouse.policy.explain.Explanation;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -85,14 +86,10 @@ public final class ExplainCommand implements Callable<Integer> {
       err.println("gatehouse explain: " + e.getMessage());
       return 2;
     }
-    PolicyFiles.Loaded loaded = PolicyFiles.load(policy);
-    if (loaded.engine().isEmpty()) {
-      err.print(loaded.errorText());
-      err.println(
-          "gatehouse explain: " + policy + " is invalid; fix the errors above (gatehouse check)");
+    Optional<PolicyEngine> engine = PolicyFiles.engineOrReport(policy, "explain", err);
+    if (engine.isEmpty()) {
       return 2;
     }
-    PolicyEngine engine = loaded.engine().get();
     Request request;
     try {
       request = line.toRequest(agent);
@@ -102,7 +99,7 @@ public final class ExplainCommand implements Callable<Integer> {
           "  the proxy answers 400 for a host that is neither a DNS name nor an IP literal");
       return 1;
     }
-    Explanation explanation = engine.explain(request, dns.lookup(request.host()));
+    Explanation explanation = engine.get().explain(request, dns.lookup(request.host()));
     if (format.equals("json")) {
       out.println(Json.write(ExplanationPrinter.json(line, explanation)));
     } else {

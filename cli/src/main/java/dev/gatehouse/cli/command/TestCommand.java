@@ -50,11 +50,8 @@ public final class TestCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    PolicyFiles.Loaded loaded = PolicyFiles.load(policy);
-    if (loaded.engine().isEmpty()) {
-      err.print(loaded.errorText());
-      err.println(
-          "gatehouse test: " + policy + " is invalid; fix the errors above (gatehouse check)");
+    Optional<PolicyEngine> engine = PolicyFiles.engineOrReport(policy, "test", err);
+    if (engine.isEmpty()) {
       return 2;
     }
     List<TestCase> all;
@@ -65,12 +62,10 @@ public final class TestCommand implements Callable<Integer> {
       err.println("gatehouse test: " + cases + " is invalid");
       return 2;
     }
-    PolicyEngine engine = loaded.engine().get();
     int passed = 0;
     int failed = 0;
     for (TestCase c : all) {
-      Optional<String> failure = run(engine, c, out);
-      if (failure.isEmpty()) {
+      if (run(engine.get(), c, out)) {
         passed++;
       } else {
         failed++;
@@ -81,8 +76,8 @@ public final class TestCommand implements Callable<Integer> {
     return failed == 0 ? 0 : 1;
   }
 
-  /** Runs one case; prints and returns the failure, if any. */
-  private Optional<String> run(PolicyEngine engine, TestCase c, PrintWriter out) {
+  /** Runs one case; prints its failure, if any, and says whether it passed. */
+  private boolean run(PolicyEngine engine, TestCase c, PrintWriter out) {
     String where = c.location().toString();
     RequestLine line;
     Request request;
@@ -92,9 +87,8 @@ public final class TestCommand implements Callable<Integer> {
       c.resolve().forEach(dns::add);
       request = line.toRequest(c.agent().orElse("anonymous"));
     } catch (IllegalArgumentException e) { // InvalidHostException included
-      String failure = where + ": FAIL " + c.request() + ": " + e.getMessage();
-      out.println(failure);
-      return Optional.of(failure);
+      out.println(where + ": FAIL " + c.request() + ": " + e.getMessage());
+      return false;
     }
     Explanation explanation = engine.explain(request, dns.lookup(request.host()));
     Decision d = explanation.decision();
@@ -110,17 +104,16 @@ public final class TestCommand implements Callable<Integer> {
         .ifPresent(
             reason -> problems.add("expected reason " + reason + ", got " + d.reason().wireName()));
     if (problems.isEmpty()) {
-      return Optional.empty();
+      return true;
     }
-    String failure =
+    out.println(
         where
             + ": FAIL "
             + c.agent().map(a -> "[" + a + "] ").orElse("")
             + c.request()
             + ": "
-            + String.join("; ", problems);
-    out.println(failure);
+            + String.join("; ", problems));
     ExplanationPrinter.text(line, explanation).lines().forEach(l -> out.println("    " + l));
-    return Optional.of(failure);
+    return false;
   }
 }

@@ -67,4 +67,21 @@ class ExplainCommandTest {
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err()).contains("not an absolute URL");
   }
+
+  @Test
+  void explain_invalidPolicy_printsItsErrorsAndExitsTwo() {
+    CliRun run = CliRun.of("explain", CheckCommandTest.THREE_ERRORS, "GET", "https://pypi.org/");
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.out()).isEmpty();
+    assertThat(run.err().lines())
+        .hasSize(4)
+        .endsWith(
+            "gatehouse explain: "
+                + CheckCommandTest.THREE_ERRORS
+                + " is invalid; fix the errors above (gatehouse check)")
+        .filteredOn(l -> l.startsWith(CheckCommandTest.THREE_ERRORS + ":"))
+        .hasSize(3)
+        .allMatch(l -> l.contains(": error: "));
+  }
 }

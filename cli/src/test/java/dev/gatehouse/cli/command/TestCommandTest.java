@@ -46,4 +46,24 @@ class TestCommandTest {
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err()).contains("c.yaml:1:").contains("maybe");
   }
+
+  @Test
+  void test_invalidPolicy_printsItsErrorsAndExitsTwo(@TempDir Path dir) throws IOException {
+    Path cases = dir.resolve("c.yaml");
+    Files.writeString(cases, "- {request: \"GET https://pypi.org/\", expect: allow}\n");
+
+    CliRun run = CliRun.of("test", CheckCommandTest.THREE_ERRORS, cases.toString());
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.out()).isEmpty();
+    assertThat(run.err().lines())
+        .hasSize(4)
+        .endsWith(
+            "gatehouse test: "
+                + CheckCommandTest.THREE_ERRORS
+                + " is invalid; fix the errors above (gatehouse check)")
+        .filteredOn(l -> l.startsWith(CheckCommandTest.THREE_ERRORS + ":"))
+        .hasSize(3)
+        .allMatch(l -> l.contains(": error: "));
+  }
 }

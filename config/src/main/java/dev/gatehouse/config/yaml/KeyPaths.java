@@ -2,6 +2,7 @@ package dev.gatehouse.config.yaml;
 
 import dev.gatehouse.config.Diagnostic;
 import dev.gatehouse.config.Location;
+import java.util.Locale;
 
 /**
  * Key paths as they appear in diagnostics: {@code rules[2].methods}, {@code agents.ci.rules[0]}.
@@ -28,7 +29,7 @@ public final class KeyPaths {
       }
       char c = text.charAt(i);
       if (mustEscape(c)) {
-        out.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c));
+        out.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
       } else {
         out.append(c);
       }

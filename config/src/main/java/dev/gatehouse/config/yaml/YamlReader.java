@@ -3,12 +3,6 @@ package dev.gatehouse.config.yaml;
 import dev.gatehouse.config.Diagnostic;
 import dev.gatehouse.config.Location;
 import java.io.StringReader;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CoderResult;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -38,12 +32,13 @@ import org.yaml.snakeyaml.reader.ReaderException;
  * Turns the bytes of a Gatehouse YAML file into a {@link YamlNode} tree that keeps every value's
  * line and column, refusing hostile input cleanly and fast.
  *
- * <p>Two passes over at most {@link #MAX_BYTES} of text. The first walks SnakeYAML's event stream
- * (which never expands aliases and is not recursive) and refuses aliases, explicit tags ({@code
- * !!java.net.URL}, {@code !foo}), more than one document and nesting deeper than {@link
- * #MAX_DEPTH}, each with its location. Only a file that passes is composed into nodes with {@link
- * Yaml#compose} (whose own alias and depth limits stay set as a backstop) and converted into the
- * tree, where repeated keys are reported. Nothing here constructs Java objects from YAML.
+ * <p>{@link Utf8Text} first turns at most {@link #MAX_BYTES} into text (strict UTF-8), then two
+ * passes run over that text. The first walks SnakeYAML's event stream (which never expands aliases
+ * and is not recursive) and refuses aliases, explicit tags ({@code !!java.net.URL}, {@code !foo}),
+ * more than one document and nesting deeper than {@link #MAX_DEPTH}, each with its location. Only a
+ * file that passes is composed into nodes with {@link Yaml#compose} (whose own alias and depth
+ * limits stay set as a backstop) and converted into the tree, where repeated keys are reported.
+ * Nothing here constructs Java objects from YAML.
  */
 public final class YamlReader {
   /** Largest accepted file, checked before any parsing. */
@@ -75,7 +70,7 @@ public final class YamlReader {
       diagnostics.add(tooLarge(source, bytes.length));
       return new Parsed(Optional.empty(), diagnostics);
     }
-    String text = decode(bytes, source, diagnostics);
+    String text = Utf8Text.decode(bytes, source, diagnostics);
     if (text == null || !prescan(text, source, diagnostics)) {
       return new Parsed(Optional.empty(), diagnostics);
     }
@@ -117,78 +112,6 @@ public final class YamlReader {
     options.setCodePointLimit(MAX_BYTES + 1);
     options.setMergeOnCompose(false);
     return options;
-  }
-
-  // ---- bytes to text ----
-
-  private static String decode(byte[] bytes, String source, List<Diagnostic> diagnostics) {
-    int start = 0;
-    if (bytes.length >= 3
-        && (bytes[0] & 0xff) == 0xef
-        && (bytes[1] & 0xff) == 0xbb
-        && (bytes[2] & 0xff) == 0xbf) {
-      start = 3; // UTF-8 byte order mark
-    }
-    if (bytes.length >= 2
-        && ((bytes[0] & 0xff) == 0xfe && (bytes[1] & 0xff) == 0xff
-            || (bytes[0] & 0xff) == 0xff && (bytes[1] & 0xff) == 0xfe)) {
-      diagnostics.add(
-          Diagnostic.error(
-              new Location(source, 1, 1),
-              "",
-              "not UTF-8 text: the file starts with a UTF-16 byte order mark; save it as UTF-8"));
-      return null;
-    }
-    for (int i = start; i < bytes.length; i++) {
-      if (bytes[i] == 0) {
-        diagnostics.add(
-            Diagnostic.error(
-                byteLocation(bytes, i, source),
-                "",
-                "binary data (a NUL byte at offset " + i + "); expected UTF-8 YAML text"));
-        return null;
-      }
-    }
-    CharsetDecoder decoder =
-        StandardCharsets.UTF_8
-            .newDecoder()
-            .onMalformedInput(CodingErrorAction.REPORT)
-            .onUnmappableCharacter(CodingErrorAction.REPORT);
-    ByteBuffer in = ByteBuffer.wrap(bytes, start, bytes.length - start);
-    CharBuffer out = CharBuffer.allocate(bytes.length);
-    CoderResult result = decoder.decode(in, out, true);
-    if (!result.isError()) {
-      result = decoder.flush(out);
-    }
-    if (result.isError()) {
-      int offset = in.position();
-      diagnostics.add(
-          Diagnostic.error(
-              byteLocation(bytes, offset, source),
-              "",
-              String.format(
-                  Locale.ROOT,
-                  "not UTF-8 text: invalid byte 0x%02X at offset %d",
-                  bytes[offset] & 0xff,
-                  offset)));
-      return null;
-    }
-    out.flip();
-    return out.toString();
-  }
-
-  private static Location byteLocation(byte[] bytes, int offset, String source) {
-    int line = 1;
-    int column = 1;
-    for (int i = 0; i < offset; i++) {
-      if (bytes[i] == '\n') {
-        line++;
-        column = 1;
-      } else if ((bytes[i] & 0xc0) != 0x80) {
-        column++; // count characters, not UTF-8 continuation bytes
-      }
-    }
-    return new Location(source, line, column);
   }
 
   // ---- pass 1: events ----

@@ -141,7 +141,7 @@ final class CompiledPolicy implements PolicyEngine {
         closest = Math.max(closest, miss);
       }
     }
-    return conclude(request, scope, deny, ask, allow, closest, false);
+    return conclude(request, scope, deny, ask, allow, closest);
   }
 
   /**
@@ -181,7 +181,7 @@ final class CompiledPolicy implements PolicyEngine {
       }
     }
     if (deny != null || !conditional) {
-      return conclude(request, scope, deny, ask, allow, closest, false);
+      return conclude(request, scope, deny, ask, allow, closest);
     }
     // Some rule needs the inner request: open the tunnel for inspection if anything inside could
     // be allowed or asked; inner requests then get their own decisions.
@@ -196,25 +196,28 @@ final class CompiledPolicy implements PolicyEngine {
       return decision(
           request, scope, Action.ALLOW, Reason.DEFAULT_ALLOW, Decision.DEFAULT_RULE, true);
     }
-    return conclude(request, scope, null, null, null, closest, false);
+    return conclude(request, scope, null, null, null, closest);
   }
 
+  /**
+   * A decision that opens no inspected tunnel: deny > ask > allow > the scope's default, whose
+   * reason names what came closest ({@code closest}) when the default denies.
+   */
   private Decision conclude(
       Request request,
       Scope scope,
       CompiledRule deny,
       CompiledRule ask,
       CompiledRule allow,
-      int closest,
-      boolean inspect) {
+      int closest) {
     if (deny != null) {
       return decision(request, scope, Action.DENY, Reason.RULE_DENY, deny.id(), false);
     }
     if (ask != null) {
-      return decision(request, scope, Action.ASK, Reason.RULE_ASK, ask.id(), inspect);
+      return decision(request, scope, Action.ASK, Reason.RULE_ASK, ask.id(), false);
     }
     if (allow != null) {
-      return decision(request, scope, Action.ALLOW, Reason.RULE_ALLOW, allow.id(), inspect);
+      return decision(request, scope, Action.ALLOW, Reason.RULE_ALLOW, allow.id(), false);
     }
     Action fallback = scope.defaultAction();
     Reason reason =

@@ -18,7 +18,6 @@ import dev.gatehouse.policy.match.PathGlob;
 import dev.gatehouse.policy.match.PortSet;
 import dev.gatehouse.policy.match.SpecialAddresses;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -100,11 +99,8 @@ public final class Compiler {
             || agents.values().stream()
                 .anyMatch(s -> s.rules().stream().anyMatch(CompiledRule::conditional));
 
-    // in file order, as `check` prints them (stable: same-place diagnostics keep their order)
-    diagnostics.sort(
-        Comparator.comparing((Diagnostic d) -> d.location().file())
-            .thenComparingInt(d -> d.location().line())
-            .thenComparingInt(d -> d.location().column()));
+    // in file order, as `check` prints them
+    diagnostics.sort(Diagnostic.FILE_ORDER);
     if (errors > 0) {
       return new Compilation(Optional.empty(), diagnostics);
     }

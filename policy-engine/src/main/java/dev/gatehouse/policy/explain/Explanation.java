@@ -12,8 +12,7 @@ import java.util.Optional;
  * Why a request was decided as it was: the final decision, every candidate rule with whether it
  * matched and why not, and the address checks on simulated DNS answers.
  */
-public record Explanation(
-    Decision decision, List<RuleTrace> rules, List<AddressTrace> addresses) {
+public record Explanation(Decision decision, List<RuleTrace> rules, List<AddressTrace> addresses) {
   public Explanation {
     rules = List.copyOf(rules);
     addresses = List.copyOf(addresses);

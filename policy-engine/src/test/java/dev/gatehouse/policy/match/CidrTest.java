@@ -62,7 +62,7 @@ class CidrTest {
   }
 
   @Test
-  void hasHostBits_detectsSloppyPrefix() {
+  void hasHostBits_sloppyPrefix_trueAndParseMasksIt() {
     assertThat(Cidr.hasHostBits("10.1.2.3/8")).isTrue();
     assertThat(Cidr.hasHostBits("10.0.0.0/8")).isFalse();
     assertThat(Cidr.hasHostBits("10.1.2.3")).isFalse();

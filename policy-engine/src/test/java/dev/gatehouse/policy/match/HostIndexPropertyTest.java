@@ -17,7 +17,7 @@ import net.jqwik.api.Provide;
 class HostIndexPropertyTest {
 
   @Property(tries = 300)
-  void index_returnsExactlyTheMatchingPatterns(
+  void forEachMatch_randomPatternsAndHosts_exactlyTheMatchingPatterns(
       @ForAll("patternLists") List<String> patterns, @ForAll("hosts") List<String> hosts) {
     HostIndex<Integer> index = new HostIndex<>();
     List<HostPattern> compiled = new ArrayList<>();
