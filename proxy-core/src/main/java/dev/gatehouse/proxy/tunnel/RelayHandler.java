@@ -5,6 +5,8 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
+import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
@@ -25,9 +27,15 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
-    ctx.channel().config().setAutoRead(false);
-    ctx.channel().config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+    ChannelConfig config = ctx.channel().config();
+    config.setAutoRead(false);
+    config.setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+    // with reads on demand, each read() is one recv: let it take up to 256 KiB
+    config.setRecvByteBufAllocator(RECV);
   }
+
+  private static final AdaptiveRecvByteBufAllocator RECV =
+      new AdaptiveRecvByteBufAllocator(4096, 65536, 262144);
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
