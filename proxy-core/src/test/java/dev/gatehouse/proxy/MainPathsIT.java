@@ -248,7 +248,8 @@ class MainPathsIT {
   void reload_validFileSwapsThePolicy_invalidFileKeepsIt() throws Exception {
     String before = gatehouse.server().policy().version();
     try {
-      gatehouse.writeInvalidPolicy("version: 1\nrules:\n  - id: x\n    allow: [a.test]\n    colour: red\n");
+      gatehouse.writeInvalidPolicy(
+          "version: 1\nrules:\n  - id: x\n    allow: [a.test]\n    colour: red\n");
       PolicyReloader.Result failed =
           gatehouse.server().reloader().reloadNow().get(10, TimeUnit.SECONDS);
       assertThat(failed.outcome()).isEqualTo(PolicyReloader.Outcome.FAILED);
