@@ -7,17 +7,14 @@ import dev.gatehouse.proxy.net.Resolution;
 import dev.gatehouse.proxy.pipeline.Exchange;
 import dev.gatehouse.proxy.pipeline.ProxyContext;
 import dev.gatehouse.proxy.pipeline.ReadGate;
-import dev.gatehouse.proxy.tunnel.Relay;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
@@ -103,12 +100,10 @@ public final class ForwardHandler extends ChannelInboundHandlerAdapter
     clientHttp10 = req.protocolVersion().minorVersion() == 0;
     headRequest = HttpMethod.HEAD.equals(req.method());
     retryable = !ex.bodyExpected() && isIdempotent(req.method());
-    upgrade = isWebSocketUpgrade(req);
+    upgrade = WebSocketUpgrade.requested(req, ex.bodyExpected());
     HopByHop.stripRequest(req.headers());
     if (upgrade) {
-      // WebSocket upgrades pass through under the same rules (SPEC §3): decided like any GET
-      req.headers().set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
-      req.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+      WebSocketUpgrade.restoreUpgrade(req.headers());
       retryable = false;
     }
     req.setUri(target.originForm());
@@ -130,13 +125,6 @@ public final class ForwardHandler extends ChannelInboundHandlerAdapter
       ReadGate.pause(ctx.channel(), ReadGate.CONNECTING);
       resolution.addListener(f -> resolved(mine, resolution.getNow()));
     }
-  }
-
-  private boolean isWebSocketUpgrade(HttpRequest req) {
-    return HttpMethod.GET.equals(req.method())
-        && !ex.bodyExpected()
-        && req.headers().contains(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)
-        && req.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true);
   }
 
   private static boolean isIdempotent(HttpMethod m) {
@@ -326,32 +314,12 @@ public final class ForwardHandler extends ChannelInboundHandlerAdapter
       return;
     }
     responseStarted = true;
-    upstreamKeepAlive = HttpUtil.isKeepAlive(response);
+    // read before the hop-by-hop headers go: a body delimited by close ends the connection
+    upstreamKeepAlive =
+        HttpUtil.isKeepAlive(response) && !ResponseFraming.closeDelimited(response, headRequest);
     HopByHop.stripResponse(response.headers());
-    boolean bodiless = headRequest || code == 204 || code == 304;
-    boolean chunked = HttpUtil.isTransferEncodingChunked(response);
-    if (!bodiless && !chunked && !HttpUtil.isContentLengthSet(response)) {
-      // delimited by the upstream closing: chunk it for HTTP/1.1 clients, close for 1.0
-      // (NETTY-NOTES)
-      upstreamKeepAlive = false;
-      if (clientHttp10) {
-        closeClient = true;
-      } else {
-        HttpUtil.setTransferEncodingChunked(response, true);
-      }
-    } else if (chunked && clientHttp10) {
-      response.headers().remove(HttpHeaderNames.TRANSFER_ENCODING);
-      closeClient = true;
-    }
-    if (!ex.clientKeepAlive()) {
-      closeClient = true;
-    }
-    response.setProtocolVersion(HttpVersion.HTTP_1_1);
-    if (closeClient) {
-      response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-    } else if (clientHttp10) {
-      response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-    }
+    closeClient =
+        ResponseFraming.prepareForClient(response, headRequest, clientHttp10, ex.clientKeepAlive());
     ctx.write(response);
   }
 
@@ -386,43 +354,14 @@ public final class ForwardHandler extends ChannelInboundHandlerAdapter
   private void switchProtocols(HttpResponse response) {
     informational = false;
     switching = true;
-    HopByHop.stripResponse(response.headers());
-    DefaultFullHttpResponse switched =
-        new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.SWITCHING_PROTOCOLS);
-    switched.headers().set(response.headers());
-    switched.headers().set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
-    switched.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
-    ctx.writeAndFlush(switched); // ends the exchange's call (status 101)
+    ctx.writeAndFlush(WebSocketUpgrade.switching(response)); // ends the call (status 101)
   }
 
-  /**
-   * After the 101's end: the client side drops its HTTP stages first (a client sends frames only
-   * once it has the 101, so nothing is buffered there), then the upstream side, whose codec hands
-   * any frames that came with the 101 to the relay.
-   */
   private void relayUpgraded() {
     Upstream u = upstream;
     reset();
     u.unbind();
-    ChannelPipeline client = ctx.pipeline();
-    String codec = client.context(ProxyServerCodec.class).name();
-    List<String> after = new ArrayList<>();
-    boolean seen = false;
-    for (String name : client.names()) {
-      if (seen && client.get(name) != null) {
-        after.add(name);
-      }
-      seen |= name.equals(codec);
-    }
-    ChannelPipeline up = u.channel().pipeline();
-    Channel clientChannel = ctx.channel();
-    for (String name : after) {
-      client.remove(name); // this handler among them
-    }
-    client.remove(codec);
-    up.remove("upstream");
-    Relay.link(client, up);
-    up.remove("codec"); // bytes the server sent with the 101 go to the relay now
+    WebSocketUpgrade.relay(ctx.pipeline(), u.channel().pipeline());
   }
 
   private void responseDone(LastHttpContent last) {

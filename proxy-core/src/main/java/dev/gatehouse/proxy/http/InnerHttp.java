@@ -30,7 +30,9 @@ public final class InnerHttp {
       ChannelPipeline pipeline, Tunnel tunnel, TlsMode mode, UpstreamTls tls) {
     ProxyContext context = tunnel.context();
     boolean intercept = mode == TlsMode.INTERCEPT;
-    pipeline.addLast("inner-codec", new ProxyServerCodec(
+    pipeline.addLast(
+        "inner-codec",
+        new ProxyServerCodec(
             context.limits().maxHeaderBytes(), context.limits().idleTimeout().toMillis()));
     pipeline.addLast(
         "inner-sequencer",

@@ -75,6 +75,7 @@ public final class ProxyServerCodec
 
     /** Part of the current head was already consumed: the buffer starts at a line start. */
     private boolean headStarted;
+
     /** Closes the connection when a started head does not complete in time (slow loris). */
     private ScheduledFuture<?> headTimer;
 

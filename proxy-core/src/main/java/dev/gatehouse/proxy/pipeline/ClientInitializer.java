@@ -66,7 +66,9 @@ public final class ClientInitializer extends ChannelInitializer<SocketChannel> {
   public static void install(ChannelPipeline p, ProxyContext context) {
     p.addLast(Stages.CONNECTION, new ConnectionTracker(context));
     p.addLast(Stages.IDLE, new IdleTimeoutHandler(context.limits().idleTimeout().toMillis()));
-    p.addLast(Stages.CODEC, new ProxyServerCodec(
+    p.addLast(
+        Stages.CODEC,
+        new ProxyServerCodec(
             context.limits().maxHeaderBytes(), context.limits().idleTimeout().toMillis()));
     p.addLast(
         Stages.SEQUENCER,

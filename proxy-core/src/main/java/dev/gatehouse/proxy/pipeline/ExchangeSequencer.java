@@ -35,9 +35,9 @@ import java.util.Optional;
  */
 public final class ExchangeSequencer extends ChannelDuplexHandler {
   /**
-   * Requests queued behind the current one; past this the connection closes after the queue.
-   * Reads pause while anything is queued, so the queue only ever holds what one read decoded (at
-   * most 64 KiB of requests); the cap bounds the objects made from it.
+   * Requests queued behind the current one; past this the connection closes after the queue. Reads
+   * pause while anything is queued, so the queue only ever holds what one read decoded (at most 64
+   * KiB of requests); the cap bounds the objects made from it.
    */
   static final int MAX_QUEUED_REQUESTS = 1024;
 

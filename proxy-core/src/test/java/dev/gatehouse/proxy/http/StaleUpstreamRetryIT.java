@@ -22,9 +22,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * A pooled upstream connection the server has given up on: an origin that answers the first
- * request on each connection with keep-alive, then closes the connection when the next request
- * arrives (as servers do when their idle timeout races the proxy's reuse).
+ * A pooled upstream connection the server has given up on: an origin that answers the first request
+ * on each connection with keep-alive, then closes the connection when the next request arrives (as
+ * servers do when their idle timeout races the proxy's reuse).
  */
 class StaleUpstreamRetryIT {
   @RegisterExtension static final TestDnsServer dns = TestPolicies.standardDns();
@@ -64,7 +64,9 @@ class StaleUpstreamRetryIT {
       s.setSoTimeout(5000);
       InputStream in = s.getInputStream();
       readHead(in);
-      s.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.US_ASCII));
+      s.getOutputStream()
+          .write(
+              "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.US_ASCII));
       s.getOutputStream().flush();
       served.incrementAndGet();
       readHead(in); // the next request on this connection: close without an answer
@@ -118,7 +120,12 @@ class StaleUpstreamRetryIT {
     try (RawClient c = gatehouse.client()) {
       c.send(get("/one"));
       assertThat(c.readResponse().status()).isEqualTo(200);
-      c.send("POST http://" + authority + "/submit HTTP/1.1\r\nHost: " + authority + "\r\nContent-Length: 3\r\n\r\nabc");
+      c.send(
+          "POST http://"
+              + authority
+              + "/submit HTTP/1.1\r\nHost: "
+              + authority
+              + "\r\nContent-Length: 3\r\n\r\nabc");
       RawResponse r = c.readResponse();
       assertThat(r.status()).isEqualTo(502);
       assertThat(r.header("Gatehouse-Reason")).isEqualTo("upstream_error");

@@ -45,7 +45,8 @@ class PolicyReloaderTest {
     PolicyHolder holder = new PolicyHolder(PolicyLoading.fromFile(policy, k -> null));
     TestContexts.RecordingObserver observer = new TestContexts.RecordingObserver();
     try (PolicyReloader reloader =
-        new PolicyReloader(policy, holder, k -> null, observer, new ProxyMetrics(new MetricsRegistry()), 0)) {
+        new PolicyReloader(
+            policy, holder, k -> null, observer, new ProxyMetrics(new MetricsRegistry()), 0)) {
       reloader.start();
       String before = holder.current().engine().version();
 
@@ -73,17 +74,26 @@ class PolicyReloaderTest {
     PolicyHolder holder = new PolicyHolder(PolicyLoading.fromFile(policy, k -> null));
     MetricsRegistry registry = new MetricsRegistry();
     try (PolicyReloader reloader =
-        new PolicyReloader(policy, holder, k -> null, new TestContexts.RecordingObserver(), new ProxyMetrics(registry), 0)) {
+        new PolicyReloader(
+            policy,
+            holder,
+            k -> null,
+            new TestContexts.RecordingObserver(),
+            new ProxyMetrics(registry),
+            0)) {
       reloader.start();
       String before = holder.current().engine().version();
       Path tmp = dir.resolve(".policy.tmp");
-      Files.writeString(tmp, "version: 1\nrules:\n  - id: x\n    allow: [\"api-*.example\"]\n    colour: red\n");
+      Files.writeString(
+          tmp, "version: 1\nrules:\n  - id: x\n    allow: [\"api-*.example\"]\n    colour: red\n");
       Files.move(tmp, policy, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      await(() -> registry.scrape().contains("gatehouse_policy_reloads_total{result=\"failure\"} 1"));
+      await(
+          () -> registry.scrape().contains("gatehouse_policy_reloads_total{result=\"failure\"} 1"));
       assertThat(holder.current().engine().version()).isEqualTo(before);
       PolicyReloader.Result forced = reloader.reloadNow().get(10, TimeUnit.SECONDS);
       assertThat(forced.outcome()).isEqualTo(PolicyReloader.Outcome.FAILED);
-      assertThat(forced.errors()).allSatisfy(e -> assertThat(e).startsWith(policy.toAbsolutePath().toString() + ":"));
+      assertThat(forced.errors())
+          .allSatisfy(e -> assertThat(e).startsWith(policy.toAbsolutePath().toString() + ":"));
     }
   }
 }

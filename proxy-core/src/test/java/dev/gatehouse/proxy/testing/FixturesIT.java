@@ -79,6 +79,7 @@ class FixturesIT {
     try (RawClient c = RawClient.connect(upstream.address(), Duration.ofMillis(300))) {
       c.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n");
       assertThatThrownBy(c::readResponse).hasRootCauseInstanceOf(SocketTimeoutException.class);
+      assertThat(upstream.awaitHeld(1, Duration.ofSeconds(5))).isTrue();
       upstream.releaseSlow();
       c.socket().setSoTimeout(5000);
       assertThat(c.readResponse().status()).isEqualTo(200);

@@ -214,7 +214,9 @@ public final class GatehouseExtension
             ServerConfig.InterceptMode.AUTO),
         new ServerConfig.Approvals(false, Duration.ofSeconds(1), Optional.empty()),
         new ServerConfig.Audit(Optional.empty(), 1024 * 1024, 1),
-        new ServerConfig.Limits(16384, Duration.ofSeconds(1), Duration.ofSeconds(2), 512, 10_000));
+        // connect 1 s; idle 10 s, long enough that a loaded machine never turns a held request
+        // into a 504 by accident (tests of the idle timeout set a short one with limits())
+        new ServerConfig.Limits(16384, Duration.ofSeconds(1), Duration.ofSeconds(10), 512, 10_000));
   }
 
   // ---- use ----

@@ -256,6 +256,31 @@ public final class UpstreamServer
     return this;
   }
 
+  /** How many responses SLOW is holding now. */
+  public int heldCount() {
+    return heldResponses.size();
+  }
+
+  /**
+   * Waits (bounded, polling every 10 ms) until SLOW holds at least {@code count} responses: call it
+   * before {@link #releaseSlow()} when the request may still be on its way through the proxy.
+   */
+  public boolean awaitHeld(int count, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (heldResponses.size() < count) {
+      if (System.nanoTime() - deadline > 0) {
+        return false;
+      }
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** Sends every response that SLOW is holding now. */
   public void releaseSlow() {
     for (Runnable r : List.copyOf(heldResponses)) {
