@@ -11,6 +11,7 @@ import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.security.MessageDigest;
@@ -115,13 +116,32 @@ public final class PolicyReloader implements AutoCloseable {
     try {
       while (true) {
         WatchKey key = watch.take();
-        key.pollEvents(); // which entry changed does not matter: the content hash decides
+        boolean relevant = false;
+        for (WatchEvent<?> event : key.pollEvents()) {
+          relevant |= concernsPolicy(event);
+        }
         key.reset();
-        executor.execute(this::scheduleDebounced);
+        if (relevant) {
+          executor.execute(this::scheduleDebounced);
+        }
       }
     } catch (InterruptedException | ClosedWatchServiceException e) {
       // closing
     }
+  }
+
+  /**
+   * Whether a directory event may have changed the policy: the file itself (edits, editors'
+   * atomic renames) or Kubernetes' {@code ..data}-style entries (ConfigMap symlink swaps); an
+   * overflow could be anything. Other files in the directory — an audit log written beside the
+   * policy, for one — would otherwise wake the reloader on every write. The content hash still
+   * decides whether anything changed.
+   */
+  private boolean concernsPolicy(WatchEvent<?> event) {
+    if (event.kind() == StandardWatchEventKinds.OVERFLOW || !(event.context() instanceof Path p)) {
+      return true;
+    }
+    return p.equals(file.getFileName()) || p.toString().startsWith("..");
   }
 
   private void scheduleDebounced() {
