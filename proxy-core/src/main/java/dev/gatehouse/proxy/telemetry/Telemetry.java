@@ -26,11 +26,14 @@ import java.util.function.UnaryOperator;
  * OTEL_METRICS_EXPORTER=none} and {@code OTEL_LOGS_EXPORTER=none} (metrics are served in Prometheus
  * format on the admin port), and {@code OTEL_TRACES_EXPORTER=none} unless an OTLP endpoint is set
  * (so an unconfigured proxy does not retry a collector that is not there). Spans are exported by
- * a queue like the SDK's batch processor ({@code otel.bsp.*} settings apply; see {@link
- * SpanExportQueue}); spans exported, failed and dropped are counted.
+ * a queue like the SDK's batch processor ({@code otel.bsp.*} settings apply, with default queue and
+ * batch sizes of 16384 and 2048 spans rather than 2048 and 512; see {@link SpanExportQueue});
+ * spans exported, failed and dropped are counted.
  */
 public final class Telemetry implements AutoCloseable {
   public static final String SERVICE_NAME = "gatehouse";
+  static final int DEFAULT_QUEUE_SIZE = 16384;
+  static final int DEFAULT_BATCH_SIZE = 2048;
   private static final AttributeKey<String> SERVICE_NAME_KEY =
       AttributeKey.stringKey("service.name");
 
@@ -111,8 +114,8 @@ public final class Telemetry implements AutoCloseable {
                   SpanExportQueue queue =
                       new SpanExportQueue(
                           exporter,
-                          config.getInt("otel.bsp.max.queue.size", 2048),
-                          config.getInt("otel.bsp.max.export.batch.size", 512),
+                          config.getInt("otel.bsp.max.queue.size", DEFAULT_QUEUE_SIZE),
+                          config.getInt("otel.bsp.max.export.batch.size", DEFAULT_BATCH_SIZE),
                           config.getDuration("otel.bsp.schedule.delay", Duration.ofSeconds(5)),
                           config.getDuration("otel.bsp.export.timeout", Duration.ofSeconds(30)));
                   queues.add(queue);
@@ -135,6 +138,12 @@ public final class Telemetry implements AutoCloseable {
     Map<String, String> d = new HashMap<>();
     d.put("otel.metrics.exporter", "none");
     d.put("otel.logs.exporter", "none");
+    // the SDK's 2048 is ~0.1 s of calls at full keep-alive rate: a CPU-starved export thread
+    // dropped spans in the bench (issue 5); 16384 queued call spans are a few MB at most
+    d.put("otel.bsp.max.queue.size", Integer.toString(DEFAULT_QUEUE_SIZE));
+    // per-export overhead (request, dispatch, grouping) dominated at 512: 2048 cut the export
+    // threads' CPU per span by ~30% in SpanCostMain; ~1 MB per request for typical call spans
+    d.put("otel.bsp.max.export.batch.size", Integer.toString(DEFAULT_BATCH_SIZE));
     boolean endpoint =
         isSet("OTEL_EXPORTER_OTLP_ENDPOINT", "otel.exporter.otlp.endpoint")
             || isSet("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "otel.exporter.otlp.traces.endpoint");
