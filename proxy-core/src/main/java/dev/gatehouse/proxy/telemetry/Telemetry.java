@@ -25,10 +25,10 @@ import java.util.function.UnaryOperator;
  * OTEL_SERVICE_NAME=gatehouse} (unless {@code service.name} is given some other way), {@code
  * OTEL_METRICS_EXPORTER=none} and {@code OTEL_LOGS_EXPORTER=none} (metrics are served in Prometheus
  * format on the admin port), and {@code OTEL_TRACES_EXPORTER=none} unless an OTLP endpoint is set
- * (so an unconfigured proxy does not retry a collector that is not there). Spans are exported by
- * a queue like the SDK's batch processor ({@code otel.bsp.*} settings apply, with default queue and
- * batch sizes of 16384 and 2048 spans rather than 2048 and 512; see {@link SpanExportQueue});
- * spans exported, failed and dropped are counted.
+ * (so an unconfigured proxy does not retry a collector that is not there). Spans are exported by a
+ * queue like the SDK's batch processor ({@code otel.bsp.*} settings apply, with default queue and
+ * batch sizes of 16384 and 2048 spans rather than 2048 and 512; see {@link SpanExportQueue}); spans
+ * exported, failed and dropped are counted.
  */
 public final class Telemetry implements AutoCloseable {
   public static final String SERVICE_NAME = "gatehouse";
@@ -87,8 +87,7 @@ public final class Telemetry implements AutoCloseable {
         AutoConfiguredOpenTelemetrySdk.builder()
             .addPropertiesSupplier(Telemetry::defaults)
             .addPropertiesCustomizer(config -> overrides)
-            .addResourceCustomizer(
-                (r, config) -> resource[0] = defaultServiceName(r, config))
+            .addResourceCustomizer((r, config) -> resource[0] = defaultServiceName(r, config))
             .addSamplerCustomizer((s, config) -> sampler[0] = s)
             .addSpanExporterCustomizer(
                 (exporter, config) -> {

@@ -33,7 +33,8 @@ public final class SpanCostMain {
   public static void main(String[] args) throws Exception {
     int n = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
     int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
-    HttpServer sink = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    HttpServer sink =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     sink.setExecutor(Executors.newSingleThreadExecutor(r -> new Thread(r, "sink")));
     sink.createContext(
         "/v1/traces",
@@ -75,11 +76,7 @@ public final class SpanCostMain {
     props.put("otel.exporter.otlp.traces.endpoint", endpoint);
     props.put("otel.bsp.max.queue.size", Integer.toString(1 << 20));
     try (Telemetry t = Telemetry.create(props, e -> e)) {
-      run(
-          "direct (call spans)",
-          t.spanObserver(),
-          n,
-          () -> t.forceFlush(Duration.ofSeconds(60)));
+      run("direct (call spans)", t.spanObserver(), n, () -> t.forceFlush(Duration.ofSeconds(60)));
       System.out.printf(
           "  exported %d, dropped %d, failed %d%n",
           t.spansExported(), t.spansDropped(), t.spansExportFailed());

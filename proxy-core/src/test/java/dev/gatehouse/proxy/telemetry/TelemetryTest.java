@@ -142,6 +142,7 @@ class TelemetryTest {
       }
     }
   }
+
   /** Telemetry with the in-memory exporter standing in for OTLP, plus {@code props}. */
   private static Telemetry withMemory(InMemorySpanExporter memory, Map<String, String> props) {
     Map<String, String> all = new java.util.HashMap<>(props);
@@ -272,7 +273,8 @@ class TelemetryTest {
 
   @Test
   void close_exportsWhatIsQueued() {
-    BatchRecorder recorder = new BatchRecorder(); // unlike the in-memory one, keeps spans on shutdown
+    BatchRecorder recorder =
+        new BatchRecorder(); // unlike the in-memory one, keeps spans on shutdown
     // a long schedule delay and a large batch: only close() can have exported the span
     Telemetry t =
         Telemetry.create(
