@@ -53,6 +53,16 @@ printf 'listen: 127.0.0.1:29128\nadmin: { listen: 127.0.0.1:29129 }\npolicy: pol
 printf 'listen: 127.0.0.1:29128\nadmin: { listen: 127.0.0.1:29129 }\npolicy: policy.yaml\naudit: { file: audit.jsonl, max_size: 100MB, keep: 2 }\n' > "$d/on.yaml"
 cp "$d/on.yaml" "$d/audit.yaml"; cp "$d/off.yaml" "$d/spans.yaml"
 
+cpu_ticks() { # pid -> utime+stime of the process (all threads), in clock ticks
+  awk '{ print $14 + $15 }' "/proc/$1/stat"
+}
+thread_ticks() { # pid -> "name user sys" per thread (digits in names folded), clock ticks
+  for t in /proc/"$1"/task/*; do
+    # comm may contain spaces: take the fields after the last ')'
+    sed -E 's/^[0-9]+ \((.*)\) (.*)$/\1\t\2/' "$t/stat" 2>/dev/null
+  done | awk -F'\t' '{ n = $1; gsub(/[0-9]+/, "N", n); gsub(/ /, "_", n); split($2, f, " "); u[n] += f[12]; s[n] += f[13] }
+    END { for (n in u) print n, u[n], s[n] }'
+}
 run() { # mode
   local mode=$1 env=(OTEL_TRACES_EXPORTER=none)
   if [ "$mode" = on ] || [ "$mode" = spans ]; then
@@ -61,10 +71,25 @@ run() { # mode
   fi
   env "${env[@]}" java ${GATEHOUSE_JAVA_OPTS:-} -jar "$jar" serve --config "$d/$mode.yaml" > "$d/serve-$mode.log" 2>&1 &
   local gp=$!; pids+=($gp)
-  for _ in $(seq 100); do grep -q "listening on" "$d/serve-$mode.log" && break; sleep 0.1; done
+  for _ in $(seq 300); do grep -q "listening on" "$d/serve-$mode.log" && break; sleep 0.1; done
   BENCH_URL=http://127.0.0.1:28080/small BENCH_MODE=proxy timeout 60 wrk -t"$threads" -c"$conns" -d"$warmup"s -s "$lua" http://127.0.0.1:29128 > /dev/null
+  local cpu0 cpu1
+  [ -n "${THREAD_CPU:-}" ] && thread_ticks "$gp" > "$d/threads0.txt"
+  cpu0=$(cpu_ticks "$gp")
   BENCH_URL=http://127.0.0.1:28080/small BENCH_MODE=proxy timeout 60 wrk -t"$threads" -c"$conns" -d"$duration"s -s "$lua" http://127.0.0.1:29128 \
-    | grep WRKRESULT | sed "s/^/$mode /" | tee -a "$d/results.txt"
+    | grep WRKRESULT | sed "s/^/$mode /" > "$d/last.txt"
+  cpu1=$(cpu_ticks "$gp")
+  if [ -n "${THREAD_CPU:-}" ]; then # THREAD_CPU=1: where the proxy's CPU went, us per request
+    thread_ticks "$gp" > "$d/threads1.txt"
+    local reqs; reqs=$(sed -E 's/.*requests=([0-9]+).*/\1/' "$d/last.txt")
+    awk -v r="$reqs" -v hz="$(getconf CLK_TCK)" -v m="$mode" 'NR == FNR { u0[$1] = $2; s0[$1] = $3; next }
+      { du = ($2 - u0[$1]) * 1e6 / hz / r; ds = ($3 - s0[$1]) * 1e6 / hz / r; if (du + ds >= 0.5) printf "%s thread %-28s user %5.1f sys %5.1f us/request\n", m, $1, du, ds }' \
+      "$d/threads0.txt" "$d/threads1.txt" | sort -k6 -rn | tee -a "$d/threads.txt"
+  fi
+  # the proxy's own CPU (user+sys, all threads incl. exporter and GC) per request: steadier than
+  # requests/s when other processes load the machine
+  awk -v c=$((cpu1 - cpu0)) -v hz="$(getconf CLK_TCK)" '{ split($3, a, "="); printf "%s proxy_cpu_us_per_req=%.1f\n", $0, c * 1e6 / hz / a[2] }' "$d/last.txt" \
+    | tee -a "$d/results.txt"
   local metrics
   metrics=$(curl -s --max-time 5 http://127.0.0.1:29129/metrics -H "Authorization: Bearer $GATEHOUSE_ADMIN_TOKEN" || true)
   echo "$mode $(echo "$metrics" | grep -E '^gatehouse_(spans_(exported|dropped|export_failed)|audit_records_(written|lost))_total' | tr '\n' ' ')" | tee -a "$d/results.txt"
@@ -78,4 +103,9 @@ run() { # mode
 for r in $(seq "$rounds"); do for m in ${MODES:-off on}; do run "$m"; done; done
 echo "results: $d/results.txt"
 awk '/WRKRESULT/ { split($3, a, "="); split($4, b, "="); split($7, e, "="); rps = a[2] / (b[2] / 1e6); print $1, int(rps) (e[2] > 0 ? "(errors!)" : "") }' "$d/results.txt" \
-  | sort | awk '{ v[$1] = v[$1] " " $2 } END { for (m in v) print m ": requests/s" v[m] }'
+  | sort -s -k1,1 | awk '{ v[$1] = v[$1] " " $2 } END { for (m in v) print m ": requests/s" v[m] }'
+awk '/WRKRESULT/ { split($NF, c, "="); v[$1] = v[$1] " " c[2] } END { for (m in v) print m ": proxy CPU us/request" v[m] }' "$d/results.txt" | sort -s -k1,1
+# each mode against off in the same round (rounds alternate modes, so both saw similar load)
+awk '/WRKRESULT/ { split($3, a, "="); split($4, b, "="); r = ++n[$1]; rps[$1, r] = a[2] / (b[2] / 1e6); if (!($1 in seen)) { seen[$1]; order[++k] = $1 } }
+  END { for (i = 1; i <= k; i++) { m = order[i]; if (m == "off") continue; line = m "/off per round:"
+        for (r = 1; r <= n[m]; r++) if (rps["off", r] > 0) line = line sprintf(" %.2f", rps[m, r] / rps["off", r]); print line } }' "$d/results.txt"

@@ -5,12 +5,13 @@ import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties;
-import io.opentelemetry.sdk.metrics.SdkMeterProvider;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
+import io.opentelemetry.sdk.trace.samplers.Sampler;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,33 +25,43 @@ import java.util.function.UnaryOperator;
  * OTEL_SERVICE_NAME=gatehouse} (unless {@code service.name} is given some other way), {@code
  * OTEL_METRICS_EXPORTER=none} and {@code OTEL_LOGS_EXPORTER=none} (metrics are served in Prometheus
  * format on the admin port), and {@code OTEL_TRACES_EXPORTER=none} unless an OTLP endpoint is set
- * (so an unconfigured proxy does not retry a collector that is not there). Spans are exported by
- * the SDK's batch processor; spans exported, failed and dropped are counted.
+ * (so an unconfigured proxy does not retry a collector that is not there). Spans are exported by a
+ * queue like the SDK's batch processor ({@code otel.bsp.*} settings apply, with default queue and
+ * batch sizes of 16384 and 2048 spans rather than 2048 and 512; see {@link SpanExportQueue}); spans
+ * exported, failed and dropped are counted.
  */
 public final class Telemetry implements AutoCloseable {
   public static final String SERVICE_NAME = "gatehouse";
+  static final int DEFAULT_QUEUE_SIZE = 16384;
+  static final int DEFAULT_BATCH_SIZE = 2048;
   private static final AttributeKey<String> SERVICE_NAME_KEY =
       AttributeKey.stringKey("service.name");
 
   private final OpenTelemetrySdk sdk;
   private final LongAdder exported;
   private final LongAdder failed;
-  private final List<SdkSelfMetrics> self;
-  private final SdkMeterProvider ownMeters;
+  private final SdkSelfMetrics self;
+  private final List<SpanExportQueue> queues;
+  private final Sampler sampler;
+  private final Resource resource;
   private final boolean tracesEnabled;
 
   private Telemetry(
       OpenTelemetrySdk sdk,
       LongAdder exported,
       LongAdder failed,
-      List<SdkSelfMetrics> self,
-      SdkMeterProvider ownMeters,
+      SdkSelfMetrics self,
+      List<SpanExportQueue> queues,
+      Sampler sampler,
+      Resource resource,
       boolean tracesEnabled) {
     this.sdk = sdk;
     this.exported = exported;
     this.failed = failed;
     this.self = self;
-    this.ownMeters = ownMeters;
+    this.queues = List.copyOf(queues);
+    this.sampler = sampler;
+    this.resource = resource;
     this.tracesEnabled = tracesEnabled;
   }
 
@@ -68,37 +79,57 @@ public final class Telemetry implements AutoCloseable {
     LongAdder exported = new LongAdder();
     LongAdder failed = new LongAdder();
     SdkSelfMetrics self = new SdkSelfMetrics();
-    SdkSelfMetrics ownSelf = new SdkSelfMetrics();
-    SdkMeterProvider ownMeters = SdkMeterProvider.builder().registerMetricReader(ownSelf).build();
     boolean[] enabled = {false};
+    List<SpanExportQueue> queues = new ArrayList<>();
+    Sampler[] sampler = {Sampler.parentBased(Sampler.alwaysOn())};
+    Resource[] resource = {Resource.getDefault()};
     AutoConfiguredOpenTelemetrySdk auto =
         AutoConfiguredOpenTelemetrySdk.builder()
             .addPropertiesSupplier(Telemetry::defaults)
             .addPropertiesCustomizer(config -> overrides)
-            .addResourceCustomizer(Telemetry::defaultServiceName)
+            .addResourceCustomizer((r, config) -> resource[0] = defaultServiceName(r, config))
+            .addSamplerCustomizer((s, config) -> sampler[0] = s)
             .addSpanExporterCustomizer(
                 (exporter, config) -> {
                   enabled[0] = true;
                   return new CountingSpanExporter(wrapExporter.apply(exporter), exported, failed);
                 })
             .addMeterProviderCustomizer((builder, config) -> builder.registerMetricReader(self))
-            // autoconfigure gives the console exporter a SimpleSpanProcessor, which exports on the
-            // thread that ends the span: an event loop here. Batch it like every other exporter.
+            // Autoconfigure puts each exporter behind the SDK's batch processor (the console
+            // exporter behind a SimpleSpanProcessor, which would export on the event loop that ends
+            // the span). Both are replaced by a queue with the same otel.bsp.* settings that also
+            // takes Gatehouse's call spans directly (see SpanObserver).
             .addSpanProcessorCustomizer(
-                (processor, config) ->
-                    processor instanceof SimpleSpanProcessor simple
-                        ? BatchSpanProcessor.builder(simple.getSpanExporter())
-                            .setMeterProvider(() -> ownMeters)
-                            .build()
-                        : processor)
+                (processor, config) -> {
+                  SpanExporter exporter =
+                      processor instanceof BatchSpanProcessor batch
+                          ? batch.getSpanExporter()
+                          : processor instanceof SimpleSpanProcessor simple
+                              ? simple.getSpanExporter()
+                              : null;
+                  if (exporter == null) {
+                    return processor; // some other processor (SPI): left as it is
+                  }
+                  SpanExportQueue queue =
+                      new SpanExportQueue(
+                          exporter,
+                          config.getInt("otel.bsp.max.queue.size", DEFAULT_QUEUE_SIZE),
+                          config.getInt("otel.bsp.max.export.batch.size", DEFAULT_BATCH_SIZE),
+                          config.getDuration("otel.bsp.schedule.delay", Duration.ofSeconds(5)),
+                          config.getDuration("otel.bsp.export.timeout", Duration.ofSeconds(30)));
+                  queues.add(queue);
+                  return queue;
+                })
             .disableShutdownHook() // the server shuts telemetry down after draining calls
             .build();
     return new Telemetry(
         auto.getOpenTelemetrySdk(),
         exported,
         failed,
-        List.of(self, ownSelf),
-        ownMeters,
+        self,
+        queues,
+        sampler[0],
+        resource[0],
         enabled[0]);
   }
 
@@ -106,6 +137,12 @@ public final class Telemetry implements AutoCloseable {
     Map<String, String> d = new HashMap<>();
     d.put("otel.metrics.exporter", "none");
     d.put("otel.logs.exporter", "none");
+    // the SDK's 2048 is ~0.1 s of calls at full keep-alive rate: a CPU-starved export thread
+    // dropped spans in the bench (issue 5); 16384 queued call spans are a few MB at most
+    d.put("otel.bsp.max.queue.size", Integer.toString(DEFAULT_QUEUE_SIZE));
+    // per-export overhead (request, dispatch, grouping) dominated at 512: 2048 cut the export
+    // threads' CPU per span by ~30% in SpanCostMain; ~1 MB per request for typical call spans
+    d.put("otel.bsp.max.export.batch.size", Integer.toString(DEFAULT_BATCH_SIZE));
     boolean endpoint =
         isSet("OTEL_EXPORTER_OTLP_ENDPOINT", "otel.exporter.otlp.endpoint")
             || isSet("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "otel.exporter.otlp.traces.endpoint");
@@ -135,7 +172,9 @@ public final class Telemetry implements AutoCloseable {
 
   /** A span per call, through this SDK. */
   public SpanObserver spanObserver() {
-    return new SpanObserver(sdk);
+    return queues.isEmpty()
+        ? new SpanObserver(sdk)
+        : SpanObserver.direct(queues, sampler, resource);
   }
 
   /** True when some span exporter is configured ({@code OTEL_TRACES_EXPORTER} not {@code none}). */
@@ -152,9 +191,9 @@ public final class Telemetry implements AutoCloseable {
   }
 
   public long spansDropped() {
-    long n = 0;
-    for (SdkSelfMetrics s : self) {
-      n += s.droppedSpans();
+    long n = self.droppedSpans();
+    for (SpanExportQueue q : queues) {
+      n += q.dropped();
     }
     return n;
   }
@@ -171,6 +210,5 @@ public final class Telemetry implements AutoCloseable {
   @Override
   public void close() {
     sdk.shutdown().join(10, TimeUnit.SECONDS);
-    ownMeters.shutdown().join(1, TimeUnit.SECONDS);
   }
 }

@@ -23,6 +23,7 @@ import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -30,29 +31,71 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
+/**
+ * Every test runs against both ways of recording: SDK spans through a tracer ({@code new
+ * SpanObserver(sdk)}) and the direct path {@link Telemetry#spanObserver()} sets up (call spans
+ * queued as span data, issue 5). Both must export the same spans.
+ */
+@ParameterizedClass
+@EnumSource(SpanObserverTest.Path.class)
 class SpanObserverTest {
   private static final String TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";
   private static final String CLIENT_SPAN = "00f067aa0ba902b7";
   private static final String TRACEPARENT = "00-" + TRACE_ID + "-" + CLIENT_SPAN + "-01";
 
+  enum Path {
+    SDK,
+    DIRECT
+  }
+
   private final InMemorySpanExporter exporter = InMemorySpanExporter.create();
-  private final OpenTelemetrySdk sdk =
-      OpenTelemetrySdk.builder()
-          .setTracerProvider(
-              SdkTracerProvider.builder()
-                  .addSpanProcessor(SimpleSpanProcessor.create(exporter))
-                  .build())
-          .build();
-  private final SpanObserver spans = new SpanObserver(sdk);
+  private final AutoCloseable sdk;
+  private final Telemetry telemetry;
+  private final SpanObserver spans;
+
+  SpanObserverTest(Path path) {
+    if (path == Path.SDK) {
+      OpenTelemetrySdk otel =
+          OpenTelemetrySdk.builder()
+              .setTracerProvider(
+                  SdkTracerProvider.builder()
+                      .addSpanProcessor(SimpleSpanProcessor.create(exporter))
+                      .build())
+              .build();
+      sdk = otel;
+      telemetry = null;
+      spans = new SpanObserver(otel);
+    } else {
+      telemetry =
+          Telemetry.create(
+              Map.of("otel.traces.exporter", "otlp"),
+              otlp -> {
+                otlp.shutdown(); // never used: the in-memory exporter stands in for it
+                return exporter;
+              });
+      sdk = telemetry;
+      spans = telemetry.spanObserver();
+    }
+  }
 
   @AfterEach
-  void close() {
+  void close() throws Exception {
     sdk.close();
   }
 
+  /** The spans exported so far (the direct path exports from its own thread: flush first). */
+  private List<SpanData> finished() {
+    if (telemetry != null) {
+      assertThat(telemetry.forceFlush(Duration.ofSeconds(30))).isTrue();
+    }
+    return exporter.getFinishedSpanItems();
+  }
+
   private SpanData only() {
-    List<SpanData> finished = exporter.getFinishedSpanItems();
+    List<SpanData> finished = finished();
     assertThat(finished).hasSize(1);
     return finished.get(0);
   }
@@ -195,7 +238,7 @@ class SpanObserverTest {
             200,
             TlsMode.INTERCEPT,
             Optional.empty()));
-    List<SpanData> finished = exporter.getFinishedSpanItems();
+    List<SpanData> finished = finished();
     assertThat(finished).hasSize(2);
     SpanData inner = finished.get(0);
     SpanData outer = finished.get(1);
@@ -299,8 +342,8 @@ class SpanObserverTest {
         both.begin(Calls.start("t", CallKind.TUNNEL, Map.of("traceparent", TRACEPARENT)));
     both.begin(Calls.child("i", tunnel)).end(Calls.allowedGet());
     tunnel.end(Calls.allowedGet());
-    SpanData inner = exporter.getFinishedSpanItems().get(0);
-    SpanData outer = exporter.getFinishedSpanItems().get(1);
+    SpanData inner = finished().get(0);
+    SpanData outer = finished().get(1);
     assertThat(inner.getParentSpanId()).isEqualTo(outer.getSpanId());
     assertThat(lines.get(0))
         .contains("\"request_id\":\"i\",\"parent_request_id\":\"t\"")

@@ -142,4 +142,168 @@ class TelemetryTest {
       }
     }
   }
+
+  /** Telemetry with the in-memory exporter standing in for OTLP, plus {@code props}. */
+  private static Telemetry withMemory(InMemorySpanExporter memory, Map<String, String> props) {
+    Map<String, String> all = new java.util.HashMap<>(props);
+    all.put("otel.traces.exporter", "otlp");
+    return Telemetry.create(
+        all,
+        otlp -> {
+          otlp.shutdown();
+          return memory;
+        });
+  }
+
+  @Test
+  void samplerAlwaysOff_noSpanExported_butIdsForTheAuditLine() {
+    InMemorySpanExporter memory = InMemorySpanExporter.create();
+    try (Telemetry t = withMemory(memory, Map.of("otel.traces.sampler", "always_off"))) {
+      SpanObserver.SpanHandle h = t.spanObserver().begin(Calls.start("r", CallKind.HTTP));
+      h.end(Calls.allowedGet());
+      assertThat(t.forceFlush(Duration.ofSeconds(30))).isTrue();
+      assertThat(memory.getFinishedSpanItems()).isEmpty();
+      assertThat(h.traceId()).hasSize(32);
+      assertThat(h.spanId()).hasSize(16);
+      assertThat(h.spanContext().isSampled()).isFalse();
+      assertThat(t.spansDropped()).isZero(); // sampled away is not dropped
+    }
+  }
+
+  @Test
+  void defaultSampler_followsTheClientsSampledFlag() {
+    String trace = "4bf92f3577b34da6a3ce929d0e0e4736";
+    InMemorySpanExporter memory = InMemorySpanExporter.create();
+    try (Telemetry t = withMemory(memory, Map.of())) {
+      SpanObserver spans = t.spanObserver();
+      spans
+          .begin(
+              Calls.start(
+                  "unsampled",
+                  CallKind.HTTP,
+                  Map.of("traceparent", "00-" + trace + "-00f067aa0ba902b7-00")))
+          .end(Calls.allowedGet());
+      spans
+          .begin(
+              Calls.start(
+                  "sampled",
+                  CallKind.HTTP,
+                  Map.of("traceparent", "00-" + trace + "-00f067aa0ba902b7-01")))
+          .end(Calls.allowedGet());
+      assertThat(t.forceFlush(Duration.ofSeconds(30))).isTrue();
+      assertThat(memory.getFinishedSpanItems())
+          .extracting(s -> s.getAttributes().get(SpanAttributes.REQUEST_ID))
+          .containsExactly("sampled");
+    }
+  }
+
+  @Test
+  void ratioSamplerZero_nothingExported_ratioOne_everything() {
+    for (var c : List.of(Map.entry("0.0", 0), Map.entry("1.0", 5))) {
+      InMemorySpanExporter memory = InMemorySpanExporter.create();
+      try (Telemetry t =
+          withMemory(
+              memory,
+              Map.of(
+                  "otel.traces.sampler", "traceidratio", "otel.traces.sampler.arg", c.getKey()))) {
+        for (int i = 0; i < 5; i++) {
+          t.spanObserver().begin(Calls.start("r" + i, CallKind.HTTP)).end(Calls.allowedGet());
+        }
+        assertThat(t.forceFlush(Duration.ofSeconds(30))).isTrue();
+        assertThat(memory.getFinishedSpanItems()).as("ratio %s", c.getKey()).hasSize(c.getValue());
+      }
+    }
+  }
+
+  /** Counts the spans in each export call. */
+  static final class BatchRecorder implements SpanExporter {
+    final List<Integer> batches = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    @Override
+    public CompletableResultCode export(Collection<SpanData> spans) {
+      batches.add(spans.size());
+      return CompletableResultCode.ofSuccess();
+    }
+
+    @Override
+    public CompletableResultCode flush() {
+      return CompletableResultCode.ofSuccess();
+    }
+
+    @Override
+    public CompletableResultCode shutdown() {
+      return CompletableResultCode.ofSuccess();
+    }
+  }
+
+  @Test
+  void batchSize_honouredAndEverySpanExported() {
+    BatchRecorder recorder = new BatchRecorder();
+    try (Telemetry t =
+        Telemetry.create(
+            Map.of(
+                "otel.traces.exporter", "otlp",
+                "otel.bsp.max.export.batch.size", "3",
+                "otel.bsp.max.queue.size", "100"),
+            otlp -> {
+              otlp.shutdown();
+              return recorder;
+            })) {
+      for (int i = 0; i < 10; i++) {
+        t.spanObserver().begin(Calls.start("r" + i, CallKind.HTTP)).end(Calls.allowedGet());
+      }
+      assertThat(t.forceFlush(Duration.ofSeconds(30))).isTrue();
+      assertThat(recorder.batches).allMatch(n -> n >= 1 && n <= 3);
+      assertThat(recorder.batches.stream().mapToInt(Integer::intValue).sum()).isEqualTo(10);
+      assertThat(t.spansExported()).isEqualTo(10);
+    }
+  }
+
+  @Test
+  void sdkTracerSpans_stillExportedThroughTheSameQueue() {
+    InMemorySpanExporter memory = InMemorySpanExporter.create();
+    try (Telemetry t = withMemory(memory, Map.of())) {
+      t.openTelemetry().getTracer("other").spanBuilder("elsewhere").startSpan().end();
+      assertThat(t.forceFlush(Duration.ofSeconds(30))).isTrue();
+      assertThat(memory.getFinishedSpanItems())
+          .extracting(SpanData::getName)
+          .containsExactly("elsewhere");
+    }
+  }
+
+  @Test
+  void close_exportsWhatIsQueued() {
+    BatchRecorder recorder =
+        new BatchRecorder(); // unlike the in-memory one, keeps spans on shutdown
+    // a long schedule delay and a large batch: only close() can have exported the span
+    Telemetry t =
+        Telemetry.create(
+            Map.of("otel.traces.exporter", "otlp", "otel.bsp.schedule.delay", "600000"),
+            otlp -> {
+              otlp.shutdown();
+              return recorder;
+            });
+    t.spanObserver().begin(Calls.start("r", CallKind.HTTP)).end(Calls.allowedGet());
+    List<Integer> before = List.copyOf(recorder.batches);
+    t.close();
+    assertThat(before).isEmpty();
+    assertThat(recorder.batches).containsExactly(1);
+  }
+
+  @Test
+  void eventAfterEnd_ignored() {
+    InMemorySpanExporter memory = InMemorySpanExporter.create();
+    try (Telemetry t = withMemory(memory, Map.of())) {
+      var h = t.spanObserver().begin(Calls.start("r", CallKind.HTTP));
+      h.event("approval_requested", Map.of("gatehouse.approval_id", "ap-1"));
+      h.end(Calls.allowedGet());
+      h.event("late", Map.of());
+      h.end(Calls.allowedGet()); // a second end is ignored too
+      assertThat(t.forceFlush(Duration.ofSeconds(30))).isTrue();
+      assertThat(memory.getFinishedSpanItems()).hasSize(1);
+      assertThat(memory.getFinishedSpanItems().get(0).getEvents())
+          .extracting(e -> e.getName())
+          .containsExactly("approval_requested");
+    }
+  }
 }
