@@ -20,9 +20,8 @@ import java.util.concurrent.atomic.LongAdder;
  * slows the proxy rather than losing records), then count the record as lost and log it. The writer
  * serialises and writes records in batches (lingering a millisecond after a small one, so steady
  * traffic is written in batches, not one wake-up per record), flushes to the OS whenever the queue
- * runs empty, fsyncs
- * at most once a second while busy, and on {@link #close} drains everything accepted, then flushes,
- * fsyncs and closes the file.
+ * runs empty, fsyncs at most once a second while busy, and on {@link #close} drains everything
+ * accepted, then flushes, fsyncs and closes the file.
  */
 final class AsyncAuditSink implements AuditSink {
   private static final System.Logger LOG = System.getLogger(AsyncAuditSink.class.getName());

@@ -39,7 +39,9 @@ public final class MetricsRegistry {
     register(new SuppliedGauge(name, help, value));
   }
 
-  /** A counter read from {@code value} at scrape time (a count kept elsewhere, e.g. the audit sink). */
+  /**
+   * A counter read from {@code value} at scrape time (a count kept elsewhere, e.g. the audit sink).
+   */
   public void counter(String name, String help, LongSupplier value) {
     register(new SuppliedCounter(name, help, value));
   }

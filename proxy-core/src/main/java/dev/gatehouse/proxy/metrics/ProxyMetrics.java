@@ -83,8 +83,7 @@ public final class ProxyMetrics implements CallObserver {
     }
     this.dnsDuration =
         registry
-            .histogram(
-                "gatehouse_dns_lookup_duration_seconds", "Name lookup latency.", NET_BUCKETS)
+            .histogram("gatehouse_dns_lookup_duration_seconds", "Name lookup latency.", NET_BUCKETS)
             .labels();
     this.connectDuration =
         registry.histogram(

@@ -7,8 +7,8 @@ import dev.gatehouse.config.model.HostPort;
 import dev.gatehouse.config.model.ServerConfig;
 import dev.gatehouse.policy.Host;
 import dev.gatehouse.policy.PolicyEngine;
-import dev.gatehouse.proxy.metrics.ProxyMetrics;
 import dev.gatehouse.policy.Reason;
+import dev.gatehouse.proxy.metrics.ProxyMetrics;
 import io.netty.channel.EventLoop;
 import io.netty.resolver.ResolvedAddressTypes;
 import io.netty.resolver.dns.DnsNameResolver;
@@ -104,7 +104,9 @@ public final class TargetResolver implements AutoCloseable {
           f -> {
             Object r = f.getNow();
             m.dnsLookup(
-                r instanceof Resolution.Allowed ? "ok" : r instanceof Resolution.Blocked ? "blocked" : "failed",
+                r instanceof Resolution.Allowed
+                    ? "ok"
+                    : r instanceof Resolution.Blocked ? "blocked" : "failed",
                 System.nanoTime() - t0);
           });
     }

@@ -10,8 +10,8 @@ import java.util.Optional;
  *
  * @param decision always present; bad requests and auth failures carry a decision with reason
  *     {@code bad_request} / {@code auth_required} / {@code auth_failed}
- * @param urlFull the request URL without its query string (never credentials); for a tunnel
- *     {@code host:port}
+ * @param urlFull the request URL without its query string (never credentials); for a tunnel {@code
+ *     host:port}
  * @param peerAddress the upstream address actually connected to, when one was
  * @param statusCode the status sent to the client (200 for an established tunnel)
  * @param bytesIn bytes received from the client (request body / tunnel client-to-upstream)

@@ -131,11 +131,11 @@ public final class PolicyReloader implements AutoCloseable {
   }
 
   /**
-   * Whether a directory event may have changed the policy: the file itself (edits, editors'
-   * atomic renames) or Kubernetes' {@code ..data}-style entries (ConfigMap symlink swaps); an
-   * overflow could be anything. Other files in the directory — an audit log written beside the
-   * policy, for one — would otherwise wake the reloader on every write. The content hash still
-   * decides whether anything changed.
+   * Whether a directory event may have changed the policy: the file itself (edits, editors' atomic
+   * renames) or Kubernetes' {@code ..data}-style entries (ConfigMap symlink swaps); an overflow
+   * could be anything. Other files in the directory — an audit log written beside the policy, for
+   * one — would otherwise wake the reloader on every write. The content hash still decides whether
+   * anything changed.
    */
   private boolean concernsPolicy(WatchEvent<?> event) {
     if (event.kind() == StandardWatchEventKinds.OVERFLOW || !(event.context() instanceof Path p)) {

@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 
 class ResponseFramingTest {
   private static HttpResponse response(int status, String header, String value) {
-    HttpResponse r = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status));
+    HttpResponse r =
+        new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status));
     if (header != null) {
       r.headers().set(header, value);
     }

@@ -23,7 +23,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * 127.0.0.1:&lt;canary port&gt; see nothing); a name the rules deny is never looked up.
  */
 class AddressBlockingIT {
-  // TTL 0: the proxy caches answers for their TTL, and these tests check that each name is looked up
+  // TTL 0: the proxy caches answers for their TTL, and these tests check that each name is looked
+  // up
   @RegisterExtension static final TestDnsServer dns = TestPolicies.standardDns().ttl(0);
   @RegisterExtension static final UpstreamServer upstream = UpstreamServer.http();
 
