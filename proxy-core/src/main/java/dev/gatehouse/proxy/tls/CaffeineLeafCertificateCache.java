@@ -98,8 +98,13 @@ final class CaffeineLeafCertificateCache implements LeafCertificateCache {
   }
 
   static SslContext serverContext(LeafCertificate leaf) throws SSLException {
-    return SslContextBuilder.forServer(new LeafKeyManager(leaf))
-        .sslProvider(SslProvider.JDK)
+    SslContextBuilder builder =
+        TlsProviders.OPENSSL
+            // BoringSSL takes the key once, natively; the key manager would be asked per handshake
+            ? SslContextBuilder.forServer(leaf.privateKey(), leaf.certificate())
+            : SslContextBuilder.forServer(new LeafKeyManager(leaf));
+    return builder
+        .sslProvider(TlsProviders.provider())
         .protocols("TLSv1.3", "TLSv1.2")
         .applicationProtocolConfig(ALPN_HTTP_1_1)
         .build();

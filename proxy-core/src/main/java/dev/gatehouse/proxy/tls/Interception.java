@@ -83,7 +83,7 @@ public final class Interception {
       tmf.init(roots);
       SslContext context =
           SslContextBuilder.forClient()
-              .sslProvider(SslProvider.JDK)
+              .sslProvider(TlsProviders.provider())
               .trustManager(tmf)
               .protocols("TLSv1.3", "TLSv1.2")
               .endpointIdentificationAlgorithm("HTTPS")
