@@ -5,7 +5,8 @@ import dev.gatehouse.config.model.AnonymousPolicy;
 import dev.gatehouse.config.model.Located;
 import dev.gatehouse.config.model.PolicyModel;
 import dev.gatehouse.policy.Reason;
-import dev.gatehouse.proxy.net.Cidr;
+import dev.gatehouse.policy.match.Cidr;
+import dev.gatehouse.policy.match.CidrSet;
 import java.lang.System.Logger.Level;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -32,17 +33,9 @@ public final class AgentDirectory {
 
   private static final byte[] NO_TOKEN = new byte[32];
 
-  private record Agent(String name, byte[] tokenDigest, List<Cidr> sources) {
+  private record Agent(String name, byte[] tokenDigest, CidrSet sources) {
     boolean fromSource(InetAddress client) {
-      if (sources.isEmpty()) {
-        return true;
-      }
-      for (Cidr c : sources) {
-        if (c.contains(client)) {
-          return true;
-        }
-      }
-      return false;
+      return sources.isEmpty() || sources.contains(client);
     }
   }
 
@@ -114,7 +107,7 @@ public final class AgentDirectory {
         }
       }
       boolean hasToken = a.tokenSha256().isPresent() || a.tokenEnv().isPresent();
-      Agent agent = new Agent(name, digest, List.copyOf(sources));
+      Agent agent = new Agent(name, digest, CidrSet.of(sources));
       byName.put(name, agent);
       if (!hasToken && !sources.isEmpty()) {
         byAddress.add(agent);
