@@ -1,6 +1,6 @@
 package dev.gatehouse.cli.command;
 
-import dev.gatehouse.cli.Json;
+import dev.gatehouse.cli.JsonOutput;
 import dev.gatehouse.cli.PolicyFiles;
 import dev.gatehouse.config.ConfigException;
 import dev.gatehouse.config.Diagnostic;
@@ -99,7 +99,7 @@ public final class CheckCommand implements Callable<Integer> {
       Map<String, Object> all = new LinkedHashMap<>();
       all.put("valid", valid);
       all.put("files", reports);
-      out.println(Json.write(all));
+      out.println(JsonOutput.write(all));
     }
     out.flush();
     return valid ? 0 : 1;

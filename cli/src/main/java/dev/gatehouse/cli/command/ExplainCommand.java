@@ -1,7 +1,7 @@
 package dev.gatehouse.cli.command;
 
 import dev.gatehouse.cli.ExplanationPrinter;
-import dev.gatehouse.cli.Json;
+import dev.gatehouse.cli.JsonOutput;
 import dev.gatehouse.cli.PolicyFiles;
 import dev.gatehouse.cli.RequestLine;
 import dev.gatehouse.cli.SimulatedDns;
@@ -101,7 +101,7 @@ public final class ExplainCommand implements Callable<Integer> {
     }
     Explanation explanation = engine.get().explain(request, dns.lookup(request.host()));
     if (format.equals("json")) {
-      out.println(Json.write(ExplanationPrinter.json(line, explanation)));
+      out.println(JsonOutput.write(ExplanationPrinter.json(line, explanation)));
     } else {
       out.print(ExplanationPrinter.text(line, explanation));
     }
