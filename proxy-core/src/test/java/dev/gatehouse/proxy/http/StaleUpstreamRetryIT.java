@@ -64,11 +64,12 @@ class StaleUpstreamRetryIT {
       s.setSoTimeout(5000);
       InputStream in = s.getInputStream();
       readHead(in);
+      // counted before answering: the client may read the answer before this thread runs again
+      served.incrementAndGet();
       s.getOutputStream()
           .write(
               "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.US_ASCII));
       s.getOutputStream().flush();
-      served.incrementAndGet();
       readHead(in); // the next request on this connection: close without an answer
     } catch (IOException e) {
       // closed
