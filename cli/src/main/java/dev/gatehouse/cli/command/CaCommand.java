@@ -106,18 +106,12 @@ public final class CaCommand implements Callable<Integer> {
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
-      Optional<ServerConfig> loaded = config.load(err);
-      if (loaded.isEmpty()) {
+      Optional<ExistingCa> ca = ExistingCa.read(config, err, "show");
+      if (ca.isEmpty()) {
         return 1;
       }
-      ServerConfig.Tls tls = loaded.get().tls();
-      X509Certificate cert;
-      try {
-        cert = CertificateAuthority.readCertificate(tls.caCert());
-      } catch (CaException e) {
-        err.println("gatehouse ca show: " + e.getMessage());
-        return 1;
-      }
+      ServerConfig.Tls tls = ca.get().tls();
+      X509Certificate cert = ca.get().certificate();
       out.println("Gatehouse interception CA");
       describe(out, cert);
       out.println("  certificate: " + tls.caCert().toAbsolutePath());
@@ -186,18 +180,12 @@ public final class CaCommand implements Callable<Integer> {
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
-      Optional<ServerConfig> loaded = config.load(err);
-      if (loaded.isEmpty()) {
+      Optional<ExistingCa> ca = ExistingCa.read(config, err, "export");
+      if (ca.isEmpty()) {
         return 1;
       }
-      ServerConfig.Tls tls = loaded.get().tls();
-      X509Certificate cert;
-      try {
-        cert = CertificateAuthority.readCertificate(tls.caCert());
-      } catch (CaException e) {
-        err.println("gatehouse ca export: " + e.getMessage());
-        return 1;
-      }
+      ServerConfig.Tls tls = ca.get().tls();
+      X509Certificate cert = ca.get().certificate();
       if ("-".equals(outFile)) {
         out.print(TrustBundle.pem(cert, caOnly));
         out.flush();
@@ -216,6 +204,24 @@ public final class CaCommand implements Callable<Integer> {
       out.print(env.format(SandboxEnv.Format.SH));
       out.flush();
       return 0;
+    }
+  }
+
+  /** The CA certificate named by the config, for the commands that read an existing CA. */
+  record ExistingCa(ServerConfig.Tls tls, X509Certificate certificate) {
+    /** Empty after printing why (bad config, no or unreadable CA) to {@code err}. */
+    static Optional<ExistingCa> read(ConfigOption config, PrintWriter err, String command) {
+      Optional<ServerConfig> loaded = config.load(err);
+      if (loaded.isEmpty()) {
+        return Optional.empty();
+      }
+      ServerConfig.Tls tls = loaded.get().tls();
+      try {
+        return Optional.of(new ExistingCa(tls, CertificateAuthority.readCertificate(tls.caCert())));
+      } catch (CaException e) {
+        err.println("gatehouse ca " + command + ": " + e.getMessage());
+        return Optional.empty();
+      }
     }
   }
 
