@@ -20,7 +20,8 @@ import java.util.function.UnaryOperator;
  * @param env reads environment variables ({@code token_env}, {@code admin.token_env}); tests inject
  *     a map
  * @param drainTimeout how long {@link GatehouseServer#close()} waits for in-flight calls
- * @param reloadPollInterval the policy file's safety poll, besides the directory watch
+ * @param reloadPollInterval the policy file's full-hash safety poll, besides the metadata check
+ *     every 250 ms
  */
 public record ProxySettings(
     ServerConfig config,
