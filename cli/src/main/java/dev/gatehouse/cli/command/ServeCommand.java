@@ -8,6 +8,7 @@ import dev.gatehouse.config.model.HostPort;
 import dev.gatehouse.config.model.ServerConfig;
 import dev.gatehouse.policy.PolicyEngine;
 import dev.gatehouse.proxy.GatehouseServer;
+import dev.gatehouse.proxy.NettyDefaults;
 import dev.gatehouse.proxy.PolicySource;
 import dev.gatehouse.proxy.ProxySettings;
 import dev.gatehouse.proxy.telemetry.Observability;
@@ -122,6 +123,7 @@ public final class ServeCommand implements Callable<Integer> {
       err.println("gatehouse serve: cannot set up audit or telemetry: " + e.getMessage());
       return 1;
     }
+    NettyDefaults.forServing();
     GatehouseServer server;
     try {
       server =
