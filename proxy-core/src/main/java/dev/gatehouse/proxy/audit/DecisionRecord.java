@@ -21,7 +21,7 @@ record DecisionRecord(
     out.append("\",\"type\":\"decision\"");
     field(out, "request_id", start.requestId());
     field(out, "parent_request_id", parentRequestId);
-    field(out, "kind", start.kind().name().toLowerCase(java.util.Locale.ROOT));
+    field(out, "kind", start.kind().wireName());
     field(out, "agent", d.agent());
     field(out, "client_address", start.clientAddress());
     field(out, "method", end.method());

@@ -19,12 +19,22 @@ public final class Json {
 
   private Json() {}
 
-  /** Appends {@code value} as a JSON string literal, quotes included. */
+  /**
+   * Appends {@code value} as a JSON string literal, quotes included. Runs of characters that need
+   * no escape are appended in one piece (nearly every value is one such run: one bulk copy, not an
+   * append per character).
+   */
   public static void string(StringBuilder out, CharSequence value) {
     out.append('"');
     int n = value.length();
+    int run = 0; // start of the pending run of plain characters
     for (int i = 0; i < n; i++) {
       char c = value.charAt(i);
+      if (plain(c)) {
+        continue;
+      }
+      out.append(value, run, i);
+      run = i + 1;
       switch (c) {
         case '"' -> out.append("\\\"");
         case '\\' -> out.append("\\\\");
@@ -34,23 +44,31 @@ public final class Json {
         case '\b' -> out.append("\\b");
         case '\f' -> out.append("\\f");
         default -> {
-          if (c < 0x20 || c == 0x7f || c == '\u2028' || c == '\u2029') {
-            unicodeEscape(out, c);
-          } else if (Character.isHighSurrogate(c)) {
-            if (i + 1 < n && Character.isLowSurrogate(value.charAt(i + 1))) {
-              out.append(c).append(value.charAt(++i));
-            } else {
-              unicodeEscape(out, c);
-            }
-          } else if (Character.isLowSurrogate(c)) {
-            unicodeEscape(out, c);
+          if (Character.isHighSurrogate(c)
+              && i + 1 < n
+              && Character.isLowSurrogate(value.charAt(i + 1))) {
+            out.append(c).append(value.charAt(++i));
+            run = i + 1;
           } else {
-            out.append(c);
+            unicodeEscape(out, c); // C0/C1 controls, DEL, U+2028/9, a lone surrogate
           }
         }
       }
     }
+    out.append(value, run, n);
     out.append('"');
+  }
+
+  /**
+   * Whether {@code c} goes into a JSON string as it is: not a quote, backslash, control character
+   * (C0, DEL and C1: a CSI U+009B could drive a terminal showing the log), line or paragraph
+   * separator, or surrogate.
+   */
+  private static boolean plain(char c) {
+    if (c < 0x7f) {
+      return c >= 0x20 && c != '"' && c != '\\';
+    }
+    return c > 0x9f && c != '\u2028' && c != '\u2029' && !Character.isSurrogate(c);
   }
 
   private static void unicodeEscape(StringBuilder out, char c) {
@@ -157,11 +175,15 @@ public final class Json {
     out.append('Z');
   }
 
+  /** {@code value} (0 to 9999) in exactly {@code width} digits (2 to 4). */
   private static void pad(StringBuilder out, int value, int width) {
-    String s = Integer.toString(value);
-    for (int i = s.length(); i < width; i++) {
-      out.append('0');
+    if (width == 4) {
+      out.append((char) ('0' + value / 1000));
+      out.append((char) ('0' + value / 100 % 10));
+    } else if (width == 3) {
+      out.append((char) ('0' + value / 100 % 10));
     }
-    out.append(s);
+    out.append((char) ('0' + value / 10 % 10));
+    out.append((char) ('0' + value % 10));
   }
 }

@@ -133,7 +133,7 @@ public final class Observability implements CallObserver, MetricsSource, AutoClo
     if (h == null) {
       return inner;
     }
-    MetricsRegistry.HistogramChild child = h.labels(start.kind().name().toLowerCase(Locale.ROOT));
+    MetricsRegistry.HistogramChild child = h.labels(start.kind().wireName());
     return new TimedHandle(inner, start, child);
   }
 

@@ -56,7 +56,7 @@ public final class SpanObserver implements CallObserver {
 
   static {
     for (CallKind k : CallKind.values()) {
-      KIND_NAMES[k.ordinal()] = k.name().toLowerCase(Locale.ROOT);
+      KIND_NAMES[k.ordinal()] = k.wireName();
     }
   }
 

@@ -48,6 +48,20 @@ class JsonTest {
   }
 
   @Test
+  void string_c1Controls_escaped() {
+    // U+009B is a one-character CSI: a terminal showing the raw log would act on it
+    assertThat(str("a\u0080b\u009bc\u00a0d")).isEqualTo("\"a\\u0080b\\u009bc\u00a0d\"");
+  }
+
+  @Test
+  void string_escapesBetweenPlainRuns_keepEveryPlainCharacter() {
+    assertThat(str("/p\"a\"th?\n/x")).isEqualTo("\"/p\\\"a\\\"th?\\n/x\"");
+    assertThat(str("\"")).isEqualTo("\"\\\"\"");
+    assertThat(str("")).isEqualTo("\"\"");
+    assertThat(str("😀x\ud83d")).isEqualTo("\"😀x\\ud83d\"");
+  }
+
+  @Test
   void timestamp_rfc3339UtcWithMillis() {
     StringBuilder out = new StringBuilder();
     Json.timestamp(out, Instant.parse("2026-01-02T03:04:05.006789Z"));
@@ -55,6 +69,9 @@ class JsonTest {
     out.setLength(0);
     Json.timestamp(out, Instant.EPOCH);
     assertThat(out).hasToString("1970-01-01T00:00:00.000Z");
+    out.setLength(0);
+    Json.timestamp(out, Instant.parse("0042-12-31T23:59:59.999Z"));
+    assertThat(out).hasToString("0042-12-31T23:59:59.999Z");
   }
 
   @Test
