@@ -1,9 +1,5 @@
 package dev.gatehouse.cli.report;
 
-import java.time.DateTimeException;
-import java.time.LocalDate;
-import java.time.OffsetDateTime;
-
 /**
  * A strict, allocation-light JSON object parser for audit lines: reads the keys the report needs
  * into an {@link AuditEntry} and validates and skips every other value (nested objects and arrays
@@ -102,7 +98,7 @@ final class AuditLineParser {
 
   private void field(int key, AuditEntry out) {
     switch (key) {
-      case 0 -> out.tsMillis = timestamp(stringOrNull());
+      case 0 -> out.tsMillis = AuditTimestamp.epochMillis(stringOrNull());
       case 1 -> out.type = stringOrNull();
       case 2 -> out.agent = stringOrNull();
       case 3 -> out.method = stringOrNull();
@@ -373,56 +369,9 @@ final class AuditLineParser {
     i++;
   }
 
-  /**
-   * Epoch millis of an RFC 3339 timestamp; a fast path for Gatehouse's own {@code
-   * yyyy-MM-ddTHH:mm:ss.SSSZ}, any other offset or precision through {@link OffsetDateTime}.
-   */
+  /** See {@link AuditTimestamp#epochMillis}; kept here for the parser's tests. */
   static long timestamp(String ts) {
-    if (ts == null) {
-      return AuditEntry.NO_TIME;
-    }
-    if (ts.length() == 24
-        && ts.charAt(4) == '-'
-        && ts.charAt(7) == '-'
-        && ts.charAt(10) == 'T'
-        && ts.charAt(13) == ':'
-        && ts.charAt(16) == ':'
-        && ts.charAt(19) == '.'
-        && ts.charAt(23) == 'Z') {
-      int y = num(ts, 0, 4);
-      int mo = num(ts, 5, 7);
-      int d = num(ts, 8, 10);
-      int h = num(ts, 11, 13);
-      int mi = num(ts, 14, 16);
-      int se = num(ts, 17, 19);
-      int ms = num(ts, 20, 23);
-      if (y >= 0 && mo >= 1 && mo <= 12 && d >= 1 && h >= 0 && h < 24 && mi >= 0 && mi < 60
-          && se >= 0 && se < 61 && ms >= 0) {
-        try {
-          long day = LocalDate.of(y, mo, d).toEpochDay();
-          return ((day * 24 + h) * 60 + mi) * 60_000L + se * 1000L + ms;
-        } catch (DateTimeException e) {
-          return AuditEntry.NO_TIME;
-        }
-      }
-    }
-    try {
-      return OffsetDateTime.parse(ts).toInstant().toEpochMilli();
-    } catch (DateTimeException e) {
-      return AuditEntry.NO_TIME;
-    }
-  }
-
-  private static int num(String s, int from, int to) {
-    int v = 0;
-    for (int k = from; k < to; k++) {
-      char c = s.charAt(k);
-      if (c < '0' || c > '9') {
-        return -1;
-      }
-      v = v * 10 + (c - '0');
-    }
-    return v;
+    return AuditTimestamp.epochMillis(ts);
   }
 
   /** Control flow for a malformed line; no stack trace, one shared instance. */
