@@ -1,43 +1,39 @@
 package dev.gatehouse.cli.report;
 
-import java.time.DateTimeException;
-import java.time.LocalDate;
-import java.time.OffsetDateTime;
-
 /**
  * A strict, allocation-light JSON object parser for audit lines: reads the keys the report needs
  * into an {@link AuditEntry} and validates and skips every other value (nested objects and arrays
  * included). Rejects anything that is not exactly one JSON object, so a truncated or corrupted line
  * is counted as malformed rather than half-read.
+ *
+ * <p>This class walks the top-level object; {@link JsonScanner} reads the tokens, {@link
+ * AuditFields} maps keys to fields, {@link JsonSkipper} skips the values not read. Lines reach it
+ * decoded, from {@link Summary#line}, after {@link Summary#skipWithoutDecoding} has passed over the
+ * allowed calls a blocked-calls report does not need.
  */
 final class AuditLineParser {
-  private static final int MAX_DEPTH = 64;
-
-  private String s;
-  private int i;
-  private final StringBuilder buf = new StringBuilder(256);
+  private final JsonScanner in = new JsonScanner();
 
   /** Parses {@code line} into {@code out}; false when the line is not a valid JSON object. */
   boolean parse(String line, AuditEntry out) {
     out.reset();
-    s = line;
-    i = 0;
+    in.reset(line);
     try {
-      ws();
-      expect('{');
-      ws();
-      if (peek() == '}') {
-        i++;
+      in.ws();
+      in.expect('{');
+      in.ws();
+      if (in.peek() == '}') {
+        in.next();
       } else {
         while (true) {
-          ws();
-          int key = key();
-          ws();
-          expect(':');
-          ws();
-          field(key, out);
-          ws();
-          char c = next();
+          in.ws();
+          int key = in.key(AuditFields.KEYS);
+          in.ws();
+          in.expect(':');
+          in.ws();
+          AuditFields.read(key, in, out);
+          in.ws();
+          char c = in.next();
           if (c == '}') {
             break;
           }
@@ -46,391 +42,15 @@ final class AuditLineParser {
           }
         }
       }
-      ws();
-      return i == s.length();
-    } catch (Malformed | IndexOutOfBoundsException e) {
+      in.ws();
+      return in.atEnd();
+    } catch (JsonScanner.Malformed | IndexOutOfBoundsException e) {
       return false;
     }
   }
 
-  private static final String[] KEYS = {
-    "ts",
-    "type",
-    "agent",
-    "method",
-    "url",
-    "host",
-    "port",
-    "decision",
-    "reason",
-    "rule",
-    "kind",
-    "tls",
-    "status",
-    "enforced"
-  };
-
-  /**
-   * Reads an object key and returns its index in {@link #KEYS}, or -1 for any other key, without
-   * allocating: keys are compared in place (a key with escapes is never one of ours).
-   */
-  private int key() {
-    expect('"');
-    int start = i;
-    while (true) {
-      char c = s.charAt(i);
-      if (c == '"') {
-        break;
-      }
-      if (c == '\\' || c < 0x20) {
-        i = start - 1;
-        skipString();
-        return -1;
-      }
-      i++;
-    }
-    int len = i - start;
-    i++;
-    for (int k = 0; k < KEYS.length; k++) {
-      String key = KEYS[k];
-      if (key.length() == len && s.startsWith(key, start)) {
-        return k;
-      }
-    }
-    return -1;
-  }
-
-  private void field(int key, AuditEntry out) {
-    switch (key) {
-      case 0 -> out.tsMillis = timestamp(stringOrNull());
-      case 1 -> out.type = stringOrNull();
-      case 2 -> out.agent = stringOrNull();
-      case 3 -> out.method = stringOrNull();
-      case 4 -> out.url = stringOrNull();
-      case 5 -> out.host = stringOrNull();
-      case 6 -> out.port = (int) integerOrMinus1();
-      case 7 -> out.decision = stringOrNull();
-      case 8 -> out.reason = stringOrNull();
-      case 9 -> out.rule = stringOrNull();
-      case 10 -> out.kind = stringOrNull();
-      case 11 -> out.tls = stringOrNull();
-      case 12 -> out.status = (int) integerOrMinus1();
-      case 13 -> out.enforced = !"false".equals(literalOrSkip());
-      default -> skipValue(0);
-    }
-  }
-
-  // ---- values
-
-  private String stringOrNull() {
-    if (peek() == 'n') {
-      literal("null");
-      return null;
-    }
-    if (peek() != '"') {
-      skipValue(0);
-      return null;
-    }
-    return string();
-  }
-
-  private long integerOrMinus1() {
-    char c = peek();
-    if (c == '-' || (c >= '0' && c <= '9')) {
-      int start = i;
-      number();
-      try {
-        return Long.parseLong(s, start, i, 10);
-      } catch (NumberFormatException e) {
-        return -1; // a fraction or exponent: valid JSON, not a port or status
-      }
-    }
-    skipValue(0);
-    return -1;
-  }
-
-  /** For booleans: returns "true"/"false"/"null", or skips another value and returns null. */
-  private String literalOrSkip() {
-    char c = peek();
-    if (c == 't') {
-      literal("true");
-      return "true";
-    }
-    if (c == 'f') {
-      literal("false");
-      return "false";
-    }
-    skipValue(0);
-    return null;
-  }
-
-  private void skipValue(int depth) {
-    if (depth > MAX_DEPTH) {
-      throw Malformed.INSTANCE;
-    }
-    char c = peek();
-    switch (c) {
-      case '"' -> skipString();
-      case '{' -> {
-        i++;
-        ws();
-        if (peek() == '}') {
-          i++;
-          return;
-        }
-        while (true) {
-          ws();
-          skipString();
-          ws();
-          expect(':');
-          ws();
-          skipValue(depth + 1);
-          ws();
-          char d = next();
-          if (d == '}') {
-            return;
-          }
-          if (d != ',') {
-            throw Malformed.INSTANCE;
-          }
-        }
-      }
-      case '[' -> {
-        i++;
-        ws();
-        if (peek() == ']') {
-          i++;
-          return;
-        }
-        while (true) {
-          ws();
-          skipValue(depth + 1);
-          ws();
-          char d = next();
-          if (d == ']') {
-            return;
-          }
-          if (d != ',') {
-            throw Malformed.INSTANCE;
-          }
-        }
-      }
-      case 't' -> literal("true");
-      case 'f' -> literal("false");
-      case 'n' -> literal("null");
-      default -> number();
-    }
-  }
-
-  private void number() {
-    int start = i;
-    if (peek() == '-') {
-      i++;
-    }
-    if (peek() == '0') {
-      i++;
-    } else {
-      digits();
-    }
-    if (i < s.length() && s.charAt(i) == '.') {
-      i++;
-      digits();
-    }
-    if (i < s.length() && (s.charAt(i) == 'e' || s.charAt(i) == 'E')) {
-      i++;
-      if (peek() == '+' || peek() == '-') {
-        i++;
-      }
-      digits();
-    }
-    if (i == start) {
-      throw Malformed.INSTANCE;
-    }
-  }
-
-  private void digits() {
-    int start = i;
-    while (i < s.length() && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
-      i++;
-    }
-    if (i == start) {
-      throw Malformed.INSTANCE;
-    }
-  }
-
-  private void literal(String word) {
-    if (!s.startsWith(word, i)) {
-      throw Malformed.INSTANCE;
-    }
-    i += word.length();
-  }
-
-  private String string() {
-    expect('"');
-    int start = i;
-    // fast path: no escapes
-    while (true) {
-      char c = s.charAt(i);
-      if (c == '"') {
-        return s.substring(start, i++);
-      }
-      if (c == '\\') {
-        break;
-      }
-      if (c < 0x20) {
-        throw Malformed.INSTANCE;
-      }
-      i++;
-    }
-    buf.setLength(0);
-    buf.append(s, start, i);
-    while (true) {
-      char c = s.charAt(i++);
-      if (c == '"') {
-        return buf.toString();
-      }
-      if (c < 0x20) {
-        throw Malformed.INSTANCE;
-      }
-      if (c != '\\') {
-        buf.append(c);
-        continue;
-      }
-      char e = s.charAt(i++);
-      switch (e) {
-        case '"', '\\', '/' -> buf.append(e);
-        case 'b' -> buf.append('\b');
-        case 'f' -> buf.append('\f');
-        case 'n' -> buf.append('\n');
-        case 'r' -> buf.append('\r');
-        case 't' -> buf.append('\t');
-        case 'u' -> {
-          int v = 0;
-          for (int k = 0; k < 4; k++) {
-            int d = Character.digit(s.charAt(i++), 16);
-            if (d < 0) {
-              throw Malformed.INSTANCE;
-            }
-            v = v * 16 + d;
-          }
-          buf.append((char) v);
-        }
-        default -> throw Malformed.INSTANCE;
-      }
-    }
-  }
-
-  private void skipString() {
-    expect('"');
-    while (true) {
-      char c = s.charAt(i++);
-      if (c == '"') {
-        return;
-      }
-      if (c < 0x20) {
-        throw Malformed.INSTANCE;
-      }
-      if (c == '\\') {
-        char e = s.charAt(i++);
-        if (e == 'u') {
-          for (int k = 0; k < 4; k++) {
-            if (Character.digit(s.charAt(i++), 16) < 0) {
-              throw Malformed.INSTANCE;
-            }
-          }
-        } else if ("\"\\/bfnrt".indexOf(e) < 0) {
-          throw Malformed.INSTANCE;
-        }
-      }
-    }
-  }
-
-  private void ws() {
-    while (i < s.length()) {
-      char c = s.charAt(i);
-      if (c != ' ' && c != '\t' && c != '\r' && c != '\n') {
-        return;
-      }
-      i++;
-    }
-  }
-
-  private char peek() {
-    if (i >= s.length()) {
-      throw Malformed.INSTANCE;
-    }
-    return s.charAt(i);
-  }
-
-  private char next() {
-    return s.charAt(i++);
-  }
-
-  private void expect(char c) {
-    if (s.charAt(i) != c) {
-      throw Malformed.INSTANCE;
-    }
-    i++;
-  }
-
-  /**
-   * Epoch millis of an RFC 3339 timestamp; a fast path for Gatehouse's own {@code
-   * yyyy-MM-ddTHH:mm:ss.SSSZ}, any other offset or precision through {@link OffsetDateTime}.
-   */
+  /** See {@link AuditTimestamp#epochMillis}; kept here for the parser's tests. */
   static long timestamp(String ts) {
-    if (ts == null) {
-      return AuditEntry.NO_TIME;
-    }
-    if (ts.length() == 24
-        && ts.charAt(4) == '-'
-        && ts.charAt(7) == '-'
-        && ts.charAt(10) == 'T'
-        && ts.charAt(13) == ':'
-        && ts.charAt(16) == ':'
-        && ts.charAt(19) == '.'
-        && ts.charAt(23) == 'Z') {
-      int y = num(ts, 0, 4);
-      int mo = num(ts, 5, 7);
-      int d = num(ts, 8, 10);
-      int h = num(ts, 11, 13);
-      int mi = num(ts, 14, 16);
-      int se = num(ts, 17, 19);
-      int ms = num(ts, 20, 23);
-      if (y >= 0 && mo >= 1 && mo <= 12 && d >= 1 && h >= 0 && h < 24 && mi >= 0 && mi < 60
-          && se >= 0 && se < 61 && ms >= 0) {
-        try {
-          long day = LocalDate.of(y, mo, d).toEpochDay();
-          return ((day * 24 + h) * 60 + mi) * 60_000L + se * 1000L + ms;
-        } catch (DateTimeException e) {
-          return AuditEntry.NO_TIME;
-        }
-      }
-    }
-    try {
-      return OffsetDateTime.parse(ts).toInstant().toEpochMilli();
-    } catch (DateTimeException e) {
-      return AuditEntry.NO_TIME;
-    }
-  }
-
-  private static int num(String s, int from, int to) {
-    int v = 0;
-    for (int k = from; k < to; k++) {
-      char c = s.charAt(k);
-      if (c < '0' || c > '9') {
-        return -1;
-      }
-      v = v * 10 + (c - '0');
-    }
-    return v;
-  }
-
-  /** Control flow for a malformed line; no stack trace, one shared instance. */
-  private static final class Malformed extends RuntimeException {
-    static final Malformed INSTANCE = new Malformed();
-
-    private Malformed() {
-      super("malformed audit line", null, false, false);
-    }
+    return AuditTimestamp.epochMillis(ts);
   }
 }
