@@ -13,10 +13,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The exchange the forward stage is working on, shared by {@link ForwardHandler} and {@link
- * UpstreamConnector}. One per client connection (or intercepted tunnel), reset between exchanges,
- * so a keep-alive request allocates nothing for it. Event-loop confined; the fields are plain so
- * the per-request path reads and writes them directly.
+ * The exchange the forward stage is working on, shared by {@link ForwardHandler}, {@link
+ * UpstreamConnector} and {@link ResponseRelay}. One per client connection (or intercepted tunnel),
+ * reset between exchanges, so a keep-alive request allocates nothing for it. Event-loop confined;
+ * the fields are plain so the per-request path reads and writes them directly.
  */
 final class ForwardState {
   final ChannelHandlerContext ctx;
