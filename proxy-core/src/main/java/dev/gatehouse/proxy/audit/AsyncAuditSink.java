@@ -19,19 +19,21 @@ import java.util.concurrent.atomic.LongAdder;
  * loops) only enqueue; when the queue is full they wait at most {@code maxBlock} (backpressure that
  * slows the proxy rather than losing records), then count the record as lost and log it. The writer
  * serialises and writes records in batches (lingering {@value #LINGER_MILLIS} ms after a small one,
- * so steady traffic is written in batches, not one wake-up and one write per record), flushes to the OS whenever the queue
- * runs empty, fsyncs at most once a second while busy, and on {@link #close} drains everything
- * accepted, then flushes, fsyncs and closes the file.
+ * so steady traffic is written in batches, not one wake-up and one write per record), flushes to
+ * the OS whenever the queue runs empty, fsyncs at most once a second while busy, and on {@link
+ * #close} drains everything accepted, then flushes, fsyncs and closes the file.
  */
 final class AsyncAuditSink implements AuditSink {
   private static final System.Logger LOG = System.getLogger(AsyncAuditSink.class.getName());
   private static final int MAX_BATCH = 1024;
   private static final long IDLE_POLL_MILLIS = 200;
+
   /**
-   * Measured on keep-alive interception at ~2,800 records/s: at 1 ms the writer's sleeps and
-   * writes cost ~7 % of the proxy's CPU; at 5 ms a fifth of that. A crash loses at most this much.
+   * Measured on keep-alive interception at ~2,800 records/s: at 1 ms the writer's sleeps and writes
+   * cost ~7 % of the proxy's CPU; at 5 ms a fifth of that. A crash loses at most this much.
    */
   static final long LINGER_MILLIS = 5;
+
   private static final long SYNC_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
   private static final long LOSS_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
