@@ -29,8 +29,9 @@ final class AsyncAuditSink implements AuditSink {
   private static final long IDLE_POLL_MILLIS = 200;
 
   /**
-   * Measured on keep-alive interception at ~2,800 records/s: at 1 ms the writer's sleeps and writes
-   * cost ~7 % of the proxy's CPU; at 5 ms a fifth of that. A crash loses at most this much.
+   * Measured on keep-alive interception at ~2,800 records/s: at 1 ms the writer woke ~700 times a
+   * second and its sleeps and writes cost ~7 % of the proxy's CPU; at 5 ms it wakes ~200 times. A
+   * crash loses at most this much more than it would anyway.
    */
   static final long LINGER_MILLIS = 5;
 
