@@ -4,6 +4,9 @@
 # 127.0.0.1:28080 (also the OTLP/HTTP trace sink: POST /v1/traces -> 200), Gatehouse on
 # 127.0.0.1:29128, wrk through the proxy with ../shared/bench's bench.lua. Stops only the PIDs it
 # starts. Knobs: MODES="off on" (also audit, spans) ROUNDS=3 DURATION=10 WARMUP=3 CONNS=64 THREADS=2 JAR=cli/target/gatehouse.jar
+# LOAD=intercept: instead of wrk over plain HTTP, CLIENTS=8 curl processes, each one keep-alive
+# tunnel to https://localhost:28443/small that Gatehouse intercepts (the rule names methods), as
+# ../shared/bench's intercept_ka_c8 load; the origin's certificate is made here with openssl.
 set -euo pipefail
 export GATEHOUSE_ADMIN_TOKEN=${GATEHOUSE_ADMIN_TOKEN:-bench-admin-token}
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -11,6 +14,7 @@ jar=${JAR:-$root/cli/target/gatehouse.jar}
 lua=${BENCH_LUA:-$root/../../shared/bench/lua/bench.lua}
 [ -f "$lua" ] || lua=/work/shared/bench/lua/bench.lua
 rounds=${ROUNDS:-3} duration=${DURATION:-10} warmup=${WARMUP:-3} conns=${CONNS:-64} threads=${THREADS:-2}
+load=${LOAD:-http} clients=${CLIENTS:-8}
 d=$(mktemp -d /tmp/gatehouse-obs-bench.XXXXXX)
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
@@ -32,26 +36,65 @@ http {
   keepalive_requests 1000000;
   server {
     listen 127.0.0.1:28080;
+    listen 127.0.0.1:28443 ssl;
+    ssl_certificate $d/origin.crt;
+    ssl_certificate_key $d/origin.key;
     location = /small { return 200 "$body"; }
     location = /v1/traces { client_max_body_size 64m; client_body_buffer_size 64m; return 200 ""; }
   }
 }
 NGINX
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=localhost \
+  -addext subjectAltName=DNS:localhost -keyout "$d/origin.key" -out "$d/origin.crt" 2>/dev/null
 nginx -c "$d/nginx.conf" & pids+=($!)
 
 cat > "$d/policy.yaml" <<YAML
 version: 1
 defaults: { action: deny, mode: enforce }
-network: { allow_cidrs: ["127.0.0.1/32"] }
+network: { allow_cidrs: ["127.0.0.1/32", "::1/128"] }
 rules:
   - id: bench-origin
     allow: ["127.0.0.1"]
     ports: [28080]
+  - id: bench-intercepted
+    allow: ["localhost"]
+    ports: [28443]
+    methods: [GET]                  # naming methods makes the host intercepted
 anonymous: default
 YAML
 printf 'listen: 127.0.0.1:29128\nadmin: { listen: 127.0.0.1:29129 }\npolicy: policy.yaml\n' > "$d/off.yaml"
 printf 'listen: 127.0.0.1:29128\nadmin: { listen: 127.0.0.1:29129 }\npolicy: policy.yaml\naudit: { file: audit.jsonl, max_size: 100MB, keep: 2 }\n' > "$d/on.yaml"
 cp "$d/on.yaml" "$d/audit.yaml"; cp "$d/off.yaml" "$d/spans.yaml"
+if [ "$load" = intercept ]; then
+  for f in off on audit spans; do
+    echo 'tls: { ca_cert: ca.pem, ca_key: ca-key.pem, upstream_ca: origin.crt }' >> "$d/$f.yaml"
+  done
+  java -jar "$jar" ca init --config "$d/off.yaml" > "$d/ca-init.log" 2>&1
+fi
+
+# load SECONDS [RESULT_FILE]: the measured traffic. http: wrk -c$conns over plain HTTP.
+# intercept: $clients curl processes, each requesting /small one after another on one intercepted
+# tunnel for SECONDS; prints a WRKRESULT line with the count of 200s (the summaries read that).
+load() {
+  if [ "$load" = http ]; then
+    BENCH_URL=http://127.0.0.1:28080/small BENCH_MODE=proxy timeout 60 wrk -t"$threads" -c"$conns" -d"$1"s -s "$lua" http://127.0.0.1:29128
+    return
+  fi
+  local i t0 t1 ok cpids=()
+  t0=$(date +%s%N)
+  for ((i = 1; i <= clients; i++)); do
+    timeout --foreground "$1" curl -s --http1.1 --max-time 10 --cacert "$d/ca.pem" -x http://127.0.0.1:29128 \
+      -o /dev/null -w '%{stderr}%{http_code}\n' "https://localhost:28443/small?c=$i&n=[1-10000000]" 2> "$d/curl.$i" &
+    cpids+=($!)
+  done
+  wait "${cpids[@]}" || true
+  t1=$(date +%s%N)
+  # a line per finished transfer; one cut short by the stop is not counted
+  ok=$(cat "$d"/curl.* | grep -c '^200$' || true)
+  bad=$(cat "$d"/curl.* | grep -Ecv '^(200)?$' || true)
+  rm -f "$d"/curl.*
+  echo "WRKRESULT requests=$ok duration_us=$(((t1 - t0) / 1000)) bytes=0 err_connect=0 err_read=0 err_write=0 err_status=$bad err_timeout=0"
+}
 
 cpu_ticks() { # pid -> utime+stime of the process (all threads), in clock ticks
   awk '{ print $14 + $15 }' "/proc/$1/stat"
@@ -72,12 +115,11 @@ run() { # mode
   env "${env[@]}" java ${GATEHOUSE_JAVA_OPTS:-} -jar "$jar" serve --config "$d/$mode.yaml" > "$d/serve-$mode.log" 2>&1 &
   local gp=$!; pids+=($gp)
   for _ in $(seq 300); do grep -q "listening on" "$d/serve-$mode.log" && break; sleep 0.1; done
-  BENCH_URL=http://127.0.0.1:28080/small BENCH_MODE=proxy timeout 60 wrk -t"$threads" -c"$conns" -d"$warmup"s -s "$lua" http://127.0.0.1:29128 > /dev/null
+  load "$warmup" > /dev/null
   local cpu0 cpu1
   [ -n "${THREAD_CPU:-}" ] && thread_ticks "$gp" > "$d/threads0.txt"
   cpu0=$(cpu_ticks "$gp")
-  BENCH_URL=http://127.0.0.1:28080/small BENCH_MODE=proxy timeout 60 wrk -t"$threads" -c"$conns" -d"$duration"s -s "$lua" http://127.0.0.1:29128 \
-    | grep WRKRESULT | sed "s/^/$mode /" > "$d/last.txt"
+  load "$duration" | grep WRKRESULT | sed "s/^/$mode /" > "$d/last.txt"
   cpu1=$(cpu_ticks "$gp")
   if [ -n "${THREAD_CPU:-}" ]; then # THREAD_CPU=1: where the proxy's CPU went, us per request
     thread_ticks "$gp" > "$d/threads1.txt"
