@@ -167,7 +167,7 @@ final class CallSpan implements SpanData, SpanObserver.SpanHandle {
           new CallAttributes(SpanObserver.MAX_ATTRIBUTES)
               .put(CLIENT_ADDRESS, start.clientAddress())
               .put(REQUEST_ID, start.requestId())
-              .put(KIND, SpanObserver.kindName(start.kind()));
+              .put(KIND, start.kind().wireName());
       SpanObserver.putEndAttributes(c, end);
       // a sampler's own attributes (rare) may repeat a key: then the builder's de-duplication
       a = samplerAttributes.isEmpty() ? c : c.toBuilder().putAll(samplerAttributes).build();

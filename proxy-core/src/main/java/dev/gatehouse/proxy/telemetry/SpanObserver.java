@@ -52,13 +52,6 @@ public final class SpanObserver implements CallObserver {
   private static final InstrumentationScopeInfo SCOPE =
       InstrumentationScopeInfo.create(INSTRUMENTATION);
   private static final Sampler DEFAULT_SAMPLER = Sampler.parentBased(Sampler.alwaysOn());
-  private static final String[] KIND_NAMES = new String[CallKind.values().length];
-
-  static {
-    for (CallKind k : CallKind.values()) {
-      KIND_NAMES[k.ordinal()] = k.wireName();
-    }
-  }
 
   private final Tracer tracer; // the SDK way, or null
   private final List<SpanExportQueue> queues; // the direct way
@@ -86,10 +79,6 @@ public final class SpanObserver implements CallObserver {
   /** Spans recorded directly into {@code queues}, sampled by {@code sampler}. */
   static SpanObserver direct(List<SpanExportQueue> queues, Sampler sampler, Resource resource) {
     return new SpanObserver(queues, sampler, resource);
-  }
-
-  static String kindName(CallKind kind) {
-    return KIND_NAMES[kind.ordinal()];
   }
 
   @Override
@@ -126,7 +115,7 @@ public final class SpanObserver implements CallObserver {
               Attributes.of(
                   CLIENT_ADDRESS, start.clientAddress(),
                   REQUEST_ID, start.requestId(),
-                  KIND, kindName(start.kind())),
+                  KIND, start.kind().wireName()),
               links);
       // RECORD_ONLY spans are never exported (as with the SDK's batch processor): not kept
       sampled = r.getDecision() == SamplingDecision.RECORD_AND_SAMPLE;
@@ -157,7 +146,7 @@ public final class SpanObserver implements CallObserver {
             .setStartTimestamp(start.startTime())
             .setAttribute(CLIENT_ADDRESS, start.clientAddress())
             .setAttribute(REQUEST_ID, start.requestId())
-            .setAttribute(KIND, kindName(start.kind()));
+            .setAttribute(KIND, start.kind().wireName());
     if (start.parent().orElse(null) instanceof SpanHandle tunnel) {
       parent = parent.with(Span.wrap(tunnel.spanContext()));
       if (client.isValid()) {
