@@ -52,16 +52,16 @@ cat > "$d/policy.yaml" <<YAML
 version: 1
 defaults: { action: deny, mode: enforce }
 network: { allow_cidrs: ["127.0.0.1/32", "::1/128"] }
+anonymous: default
 rules:
   - id: bench-origin
     allow: ["127.0.0.1"]
     ports: [28080]
-  - id: bench-intercepted
-    allow: ["localhost"]
-    ports: [28443]
-    methods: [GET]                  # naming methods makes the host intercepted
-anonymous: default
 YAML
+if [ "$load" = intercept ]; then
+  # naming methods makes the host intercepted (and makes serve require the CA made below)
+  printf '  - id: bench-intercepted\n    allow: ["localhost"]\n    ports: [28443]\n    methods: [GET]\n' >> "$d/policy.yaml"
+fi
 printf 'listen: 127.0.0.1:29128\nadmin: { listen: 127.0.0.1:29129 }\npolicy: policy.yaml\n' > "$d/off.yaml"
 printf 'listen: 127.0.0.1:29128\nadmin: { listen: 127.0.0.1:29129 }\npolicy: policy.yaml\naudit: { file: audit.jsonl, max_size: 100MB, keep: 2 }\n' > "$d/on.yaml"
 cp "$d/on.yaml" "$d/audit.yaml"; cp "$d/off.yaml" "$d/spans.yaml"
