@@ -14,7 +14,10 @@ import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The directory watch on a real file system (inotify here); no poll, so only the watch can see. */
+/**
+ * The metadata check on a real file system; no full-hash poll (interval 0), so only the {@code
+ * stat} of the file can see a change.
+ */
 class PolicyReloaderTest {
   private static final String V1 =
       "version: 1\ndefaults: {action: deny}\nrules:\n  - id: a\n    allow: [a.example]\n";
@@ -30,6 +33,39 @@ class PolicyReloaderTest {
         throw new AssertionError("condition not met within 10 s");
       }
       Thread.sleep(10);
+    }
+  }
+
+  @Test
+  void inPlaceEdit_sameInode_isReloaded_andOtherFilesBesideItAreNot() throws Exception {
+    Path policy = dir.resolve("policy.yaml");
+    Files.writeString(policy, V1);
+    PolicyHolder holder = new PolicyHolder(PolicyLoading.fromFile(policy, k -> null));
+    TestContexts.RecordingObserver observer = new TestContexts.RecordingObserver();
+    try (PolicyReloader reloader =
+        new PolicyReloader(
+            policy, holder, k -> null, observer, new ProxyMetrics(new MetricsRegistry()), 0)) {
+      reloader.start();
+      String before = holder.current().engine().version();
+      Object inode = Files.readAttributes(policy, "unix:ino").get("ino");
+
+      // an audit log beside the policy, written busily: no reload record may come of it
+      Path audit = dir.resolve("audit.jsonl");
+      for (int i = 0; i < 20; i++) {
+        Files.writeString(
+            audit,
+            "{}\n",
+            java.nio.file.StandardOpenOption.CREATE,
+            java.nio.file.StandardOpenOption.APPEND);
+        Thread.sleep(30);
+      }
+      assertThat(observer.records).isEmpty();
+
+      Files.writeString(policy, V2); // truncate and write: same inode
+      assertThat(Files.readAttributes(policy, "unix:ino").get("ino")).isEqualTo(inode);
+      await(() -> !holder.current().engine().version().equals(before));
+      assertThat(holder.current().engine().model().rules().get(0).id().value()).isEqualTo("b");
+      await(() -> observer.records.size() == 1);
     }
   }
 
