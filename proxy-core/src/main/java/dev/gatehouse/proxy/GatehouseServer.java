@@ -32,6 +32,7 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -79,14 +80,20 @@ public final class GatehouseServer implements AutoCloseable {
   }
 
   /**
-   * Loads and compiles the policy, binds both listeners and returns once they accept.
+   * Loads and compiles the policy, asks the settings' preflight about it, binds both listeners and
+   * returns once they accept.
    *
    * @throws ConfigException when the policy is invalid (every error, located)
-   * @throws IOException when a listener cannot be bound
+   * @throws IOException when the preflight refuses the policy (nothing was bound) or a listener
+   *     cannot be bound
    */
   public static GatehouseServer start(ProxySettings settings) throws IOException, ConfigException {
     ServerConfig config = settings.config();
     ActivePolicy initial = load(settings);
+    Optional<String> refused = settings.preflight().apply(initial.engine());
+    if (refused.isPresent()) {
+      throw new IOException(refused.get());
+    }
     Transport transport = Transport.best();
     ProxyMetrics metrics = new ProxyMetrics(new MetricsRegistry());
     if (settings.observer() instanceof MetricsSource source) {

@@ -1,11 +1,14 @@
 package dev.gatehouse.proxy;
 
 import dev.gatehouse.config.model.ServerConfig;
+import dev.gatehouse.policy.PolicyEngine;
 import dev.gatehouse.proxy.observe.CallObserver;
 import dev.gatehouse.proxy.tunnel.TunnelInterceptor;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**
@@ -22,6 +25,8 @@ import java.util.function.UnaryOperator;
  * @param drainTimeout how long {@link GatehouseServer#close()} waits for in-flight calls
  * @param reloadPollInterval the policy file's full-hash safety poll, besides the metadata check
  *     every 250 ms
+ * @param preflight asked about the compiled policy before any listener binds: a problem it names
+ *     refuses the start ({@code serve}: a policy that needs interception with no CA, SPEC §3)
  */
 public record ProxySettings(
     ServerConfig config,
@@ -31,7 +36,8 @@ public record ProxySettings(
     TunnelInterceptor interceptor,
     UnaryOperator<String> env,
     Duration drainTimeout,
-    Duration reloadPollInterval) {
+    Duration reloadPollInterval,
+    Function<PolicyEngine, Optional<String>> preflight) {
 
   public ProxySettings {
     Objects.requireNonNull(config, "config");
@@ -42,6 +48,7 @@ public record ProxySettings(
     Objects.requireNonNull(env, "env");
     Objects.requireNonNull(drainTimeout, "drainTimeout");
     Objects.requireNonNull(reloadPollInterval, "reloadPollInterval");
+    Objects.requireNonNull(preflight, "preflight");
   }
 
   public static Builder builder(ServerConfig config) {
@@ -58,6 +65,7 @@ public record ProxySettings(
     private UnaryOperator<String> env = System::getenv;
     private Duration drainTimeout = Duration.ofSeconds(10);
     private Duration reloadPollInterval = Duration.ofSeconds(5);
+    private Function<PolicyEngine, Optional<String>> preflight = engine -> Optional.empty();
 
     private Builder(ServerConfig config) {
       this.config = Objects.requireNonNull(config, "config");
@@ -102,9 +110,22 @@ public record ProxySettings(
       return this;
     }
 
+    public Builder preflight(Function<PolicyEngine, Optional<String>> preflight) {
+      this.preflight = preflight;
+      return this;
+    }
+
     public ProxySettings build() {
       return new ProxySettings(
-          config, policy, observer, clock, interceptor, env, drainTimeout, reloadPollInterval);
+          config,
+          policy,
+          observer,
+          clock,
+          interceptor,
+          env,
+          drainTimeout,
+          reloadPollInterval,
+          preflight);
     }
   }
 }

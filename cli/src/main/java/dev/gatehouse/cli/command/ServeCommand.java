@@ -27,7 +27,6 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -124,6 +123,9 @@ public final class ServeCommand implements Callable<Integer> {
       return 1;
     }
     NettyDefaults.forServing();
+    ServerConfig.Tls tls = cfg.tls();
+    TunnelInterceptor tunnels = interceptor;
+    String hint = config == null ? "" : " --config " + config;
     GatehouseServer server;
     try {
       server =
@@ -132,6 +134,9 @@ public final class ServeCommand implements Callable<Integer> {
                   .policy(source)
                   .interceptor(interceptor)
                   .observer(observability)
+                  // SPEC §3: a policy that needs interception without a CA fails serve, before
+                  // it listens
+                  .preflight(engine -> InterceptionCheck.missingCa(engine, tls, tunnels, hint))
                   .build());
     } catch (ConfigException e) {
       observability.close();
@@ -143,16 +148,6 @@ public final class ServeCommand implements Callable<Integer> {
       return 1;
     }
     PolicyEngine engine = server.policy();
-    Optional<String> missingCa =
-        InterceptionCheck.missingCa(
-            engine, cfg.tls(), interceptor, config == null ? "" : " --config " + config);
-    if (missingCa.isPresent()) {
-      // SPEC §3: a policy that needs interception without a CA fails serve with a clear error
-      server.close();
-      err.println("gatehouse serve: " + missingCa.get());
-      err.flush();
-      return 1;
-    }
     InetSocketAddress proxy = server.proxyAddress();
     String host =
         proxy.getAddress().isAnyLocalAddress() ? "127.0.0.1" : proxy.getAddress().getHostAddress();

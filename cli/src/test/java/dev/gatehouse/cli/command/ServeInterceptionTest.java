@@ -52,6 +52,23 @@ class ServeInterceptionTest {
   }
 
   @Test
+  void serve_policyNeedsInterceptionWithoutCa_failsBeforeBindingAnything() throws Exception {
+    // the listen port is taken: had serve bound before checking, it would fail on the bind
+    try (java.net.ServerSocket taken =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      Files.writeString(
+          config,
+          "listen: 127.0.0.1:"
+              + taken.getLocalPort()
+              + "\nadmin: { listen: 127.0.0.1:0 }\npolicy: policy.yaml\n"
+              + "tls: { ca_cert: ca.pem, ca_key: ca-key.pem }\n");
+      CliRun run = CliRun.gatehouse("serve", "--config", config.toString());
+      assertThat(run.exitCode()).isEqualTo(1);
+      assertThat(run.err()).contains("no interception CA at").doesNotContain("cannot listen");
+    }
+  }
+
+  @Test
   void serve_interceptAlwaysWithoutCa_fails() throws Exception {
     Files.writeString(
         dir.resolve("policy.yaml"), "version: 1\nrules:\n  - id: a\n    allow: [a.test]\n");
