@@ -5,6 +5,7 @@ import dev.gatehouse.config.model.HostPort;
 import dev.gatehouse.config.model.ServerConfig;
 import dev.gatehouse.policy.PolicyEngine;
 import dev.gatehouse.proxy.admin.AdminServer;
+import dev.gatehouse.proxy.admin.RecentDecisions;
 import dev.gatehouse.proxy.http.UpstreamPool;
 import dev.gatehouse.proxy.metrics.MetricsRegistry;
 import dev.gatehouse.proxy.metrics.MetricsSource;
@@ -99,7 +100,8 @@ public final class GatehouseServer implements AutoCloseable {
     if (settings.observer() instanceof MetricsSource source) {
       source.registerMetrics(metrics.registry());
     }
-    CallObserver observer = CallObserver.composite(List.of(metrics, settings.observer()));
+    RecentDecisions recent = new RecentDecisions();
+    CallObserver observer = CallObserver.composite(List.of(metrics, recent, settings.observer()));
     PolicyHolder holder = new PolicyHolder(initial);
     AddressGuard guard = new AddressGuard();
     TargetResolver resolver = new TargetResolver(config.dns(), transport, guard);
@@ -161,7 +163,8 @@ public final class GatehouseServer implements AutoCloseable {
               tokenEnv,
               metrics.registry(),
               holder,
-              reloader);
+              reloader,
+              recent);
       InetSocketAddress proxyAddress = (InetSocketAddress) proxyChannel.localAddress();
       InetSocketAddress adminAddress = (InetSocketAddress) adminChannel.localAddress();
       guard.listeningOn(List.of(proxyAddress, adminAddress));

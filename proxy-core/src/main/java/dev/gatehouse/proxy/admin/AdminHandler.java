@@ -18,6 +18,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -25,9 +26,10 @@ import java.util.List;
 
 /**
  * The admin API (SPEC §6, first part): {@code GET /healthz} is open; {@code GET /metrics}, {@code
- * GET /v1/policy} and {@code POST /v1/policy/reload} need {@code Authorization: Bearer <token>}
- * with the token from {@code admin.token_env}, compared in constant time. With no token configured,
- * everything but {@code /healthz} is refused.
+ * GET /v1/policy}, {@code POST /v1/policy/reload} and {@code GET
+ * /v1/decisions?blocked=true&limit=N} need {@code Authorization: Bearer <token>} with the token
+ * from {@code admin.token_env}, compared in constant time. With no token configured, everything but
+ * {@code /healthz} is refused.
  */
 @ChannelHandler.Sharable
 final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
@@ -36,18 +38,21 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   private final MetricsRegistry metrics;
   private final PolicyHolder policy;
   private final PolicyReloader reloader;
+  private final RecentDecisions recent;
 
   AdminHandler(
       String token,
       String tokenEnv,
       MetricsRegistry metrics,
       PolicyHolder policy,
-      PolicyReloader reloader) {
+      PolicyReloader reloader,
+      RecentDecisions recent) {
     this.tokenDigest = token == null || token.isEmpty() ? null : sha256(token);
     this.tokenEnv = tokenEnv;
     this.metrics = metrics;
     this.policy = policy;
     this.reloader = reloader;
+    this.recent = recent;
   }
 
   @Override
@@ -110,8 +115,48 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
           reload(ctx, keepAlive);
         }
       }
+      case "/v1/decisions" -> {
+        if (requireMethod(ctx, method, HttpMethod.GET, keepAlive)) {
+          decisions(ctx, req.uri(), keepAlive);
+        }
+      }
       default -> send(ctx, HttpResponseStatus.NOT_FOUND, "text/plain", "not found\n", keepAlive);
     }
+  }
+
+  /** {@code ?blocked=true|false&limit=1..1024} (default: all decisions, 100). */
+  private void decisions(ChannelHandlerContext ctx, String uri, boolean keepAlive) {
+    QueryStringDecoder query = new QueryStringDecoder(uri);
+    String blocked = first(query, "blocked", "false");
+    String limit = first(query, "limit", "100");
+    int n;
+    try {
+      n = Integer.parseInt(limit);
+    } catch (NumberFormatException e) {
+      n = -1;
+    }
+    if (!blocked.equals("true") && !blocked.equals("false")
+        || n < 1
+        || n > RecentDecisions.CAPACITY) {
+      send(
+          ctx,
+          HttpResponseStatus.BAD_REQUEST,
+          "text/plain",
+          "use blocked=true|false and limit=1.." + RecentDecisions.CAPACITY + "\n",
+          keepAlive);
+      return;
+    }
+    send(
+        ctx,
+        HttpResponseStatus.OK,
+        "application/json",
+        recent.json(n, blocked.equals("true")),
+        keepAlive);
+  }
+
+  private static String first(QueryStringDecoder query, String name, String absent) {
+    List<String> values = query.parameters().get(name);
+    return values == null || values.isEmpty() ? absent : values.get(0);
   }
 
   private boolean authorized(String header) {

@@ -29,9 +29,10 @@ public final class AdminServer {
       String tokenEnv,
       MetricsRegistry metrics,
       PolicyHolder policy,
-      PolicyReloader reloader)
+      PolicyReloader reloader,
+      RecentDecisions recent)
       throws IOException {
-    AdminHandler handler = new AdminHandler(token, tokenEnv, metrics, policy, reloader);
+    AdminHandler handler = new AdminHandler(token, tokenEnv, metrics, policy, reloader, recent);
     ChannelFuture f =
         new ServerBootstrap()
             .group(group)

@@ -46,6 +46,41 @@ class AdminApiIT {
   void otherAdminPaths_401WithoutToken() {
     assertThat(gatehouse.admin("GET", "/v1/policy", null).status()).isEqualTo(401);
     assertThat(gatehouse.admin("POST", "/v1/policy/reload", null).status()).isEqualTo(401);
+    assertThat(gatehouse.admin("GET", "/v1/decisions", null).status()).isEqualTo(401);
+  }
+
+  @Test
+  void recentDecisions_blockedOnly_newestFirst() {
+    String allowed = TestPolicies.ORIGIN + ":" + upstream.port();
+    String denied = TestPolicies.DENIED + ":" + upstream.port();
+    try (RawClient c = gatehouse.client()) {
+      c.send("GET http://" + allowed + "/ok HTTP/1.1\r\nHost: " + allowed + "\r\n\r\n");
+      assertThat(c.readResponse().status()).isEqualTo(200);
+      c.send("GET http://" + denied + "/no HTTP/1.1\r\nHost: " + denied + "\r\n\r\n");
+      RawResponse refusal = c.readResponse();
+      assertThat(refusal.status()).isEqualTo(403);
+      String requestId = refusal.header("Gatehouse-Request-Id");
+
+      RawResponse blocked = gatehouse.admin("GET", "/v1/decisions?blocked=true&limit=1", TOKEN);
+      assertThat(blocked.status()).as(blocked.toString()).isEqualTo(200);
+      assertThat(blocked.header("Content-Type")).startsWith("application/json");
+      assertThat(blocked.bodyText())
+          .contains("\"request_id\":\"" + requestId + "\"")
+          .contains("\"decision\":\"deny\"")
+          .contains("\"url\":\"http://" + denied + "/no\"")
+          .doesNotContain("/ok");
+      assertThat(gatehouse.admin("GET", "/v1/decisions?limit=2", TOKEN).bodyText())
+          .contains("/ok")
+          .contains("/no");
+    }
+  }
+
+  @Test
+  void recentDecisions_badQuery_400() {
+    assertThat(gatehouse.admin("GET", "/v1/decisions?limit=0", TOKEN).status()).isEqualTo(400);
+    assertThat(gatehouse.admin("GET", "/v1/decisions?limit=x", TOKEN).status()).isEqualTo(400);
+    assertThat(gatehouse.admin("GET", "/v1/decisions?blocked=yes", TOKEN).status()).isEqualTo(400);
+    assertThat(gatehouse.admin("POST", "/v1/decisions", TOKEN).status()).isEqualTo(405);
   }
 
   @Test
