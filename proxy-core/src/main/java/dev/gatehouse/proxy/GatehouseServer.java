@@ -18,6 +18,7 @@ import dev.gatehouse.proxy.pipeline.ClientInitializer;
 import dev.gatehouse.proxy.pipeline.ExchangeSequencer;
 import dev.gatehouse.proxy.pipeline.ProxyContext;
 import dev.gatehouse.proxy.reload.ActivePolicy;
+import dev.gatehouse.proxy.reload.ModeSwitch;
 import dev.gatehouse.proxy.reload.PolicyHolder;
 import dev.gatehouse.proxy.reload.PolicyLoading;
 import dev.gatehouse.proxy.reload.PolicyReloader;
@@ -164,6 +165,7 @@ public final class GatehouseServer implements AutoCloseable {
               metrics.registry(),
               holder,
               reloader,
+              new ModeSwitch(holder, settings.env(), observer),
               recent);
       InetSocketAddress proxyAddress = (InetSocketAddress) proxyChannel.localAddress();
       InetSocketAddress adminAddress = (InetSocketAddress) adminChannel.localAddress();

@@ -26,4 +26,19 @@ public record PolicyModel(
     agents = List.copyOf(agents);
     Objects.requireNonNull(anonymous, "anonymous");
   }
+
+  /** This policy with {@code defaults.mode} replaced (the admin API's live mode switch). */
+  public PolicyModel withDefaultMode(Mode mode) {
+    if (mode == defaults.mode()) {
+      return this;
+    }
+    return new PolicyModel(
+        source,
+        version,
+        new DefaultsModel(defaults.action(), mode),
+        network,
+        rules,
+        agents,
+        anonymous);
+  }
 }

@@ -1,8 +1,11 @@
 package dev.gatehouse.proxy.admin;
 
+import dev.gatehouse.config.ConfigException;
 import dev.gatehouse.config.model.AgentModel;
+import dev.gatehouse.config.model.Mode;
 import dev.gatehouse.policy.PolicyEngine;
 import dev.gatehouse.proxy.metrics.MetricsRegistry;
+import dev.gatehouse.proxy.reload.ModeSwitch;
 import dev.gatehouse.proxy.reload.PolicyHolder;
 import dev.gatehouse.proxy.reload.PolicyReloader;
 import io.netty.buffer.Unpooled;
@@ -23,12 +26,17 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The admin API (SPEC §6, first part): {@code GET /healthz} is open; {@code GET /metrics}, {@code
- * GET /v1/policy}, {@code POST /v1/policy/reload} and {@code GET
- * /v1/decisions?blocked=true&limit=N} need {@code Authorization: Bearer <token>} with the token
- * from {@code admin.token_env}, compared in constant time. With no token configured, everything but
+ * GET /v1/policy}, {@code POST /v1/policy/reload}, {@code GET /v1/decisions?blocked=true&limit=N}
+ * and {@code GET|POST /v1/mode} need {@code Authorization: Bearer <token>} with the token from
+ * {@code admin.token_env}, compared in constant time. With no token configured, everything but
  * {@code /healthz} is refused.
  */
 @ChannelHandler.Sharable
@@ -38,6 +46,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   private final MetricsRegistry metrics;
   private final PolicyHolder policy;
   private final PolicyReloader reloader;
+  private final ModeSwitch modes;
   private final RecentDecisions recent;
 
   AdminHandler(
@@ -46,12 +55,14 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       MetricsRegistry metrics,
       PolicyHolder policy,
       PolicyReloader reloader,
+      ModeSwitch modes,
       RecentDecisions recent) {
     this.tokenDigest = token == null || token.isEmpty() ? null : sha256(token);
     this.tokenEnv = tokenEnv;
     this.metrics = metrics;
     this.policy = policy;
     this.reloader = reloader;
+    this.modes = modes;
     this.recent = recent;
   }
 
@@ -115,6 +126,14 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
           reload(ctx, keepAlive);
         }
       }
+      case "/v1/mode" -> {
+        if (method.equals(HttpMethod.GET)) {
+          send(
+              ctx, HttpResponseStatus.OK, "application/json", modeJson(modes.current()), keepAlive);
+        } else if (requireMethod(ctx, method, HttpMethod.POST, keepAlive)) {
+          switchMode(ctx, req.content().toString(StandardCharsets.UTF_8), keepAlive);
+        }
+      }
       case "/v1/decisions" -> {
         if (requireMethod(ctx, method, HttpMethod.GET, keepAlive)) {
           decisions(ctx, req.uri(), keepAlive);
@@ -122,6 +141,71 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       }
       default -> send(ctx, HttpResponseStatus.NOT_FOUND, "text/plain", "not found\n", keepAlive);
     }
+  }
+
+  private static final Pattern MODE_BODY =
+      Pattern.compile("\\s*\\{\\s*\"mode\"\\s*:\\s*\"(enforce|report|policy)\"\\s*}\\s*");
+
+  /**
+   * {@code {"mode":"enforce"|"report"}} overrides {@code defaults.mode} until {@code
+   * {"mode":"policy"}} returns to the policy's own; compiled off the event loop.
+   */
+  private void switchMode(ChannelHandlerContext ctx, String body, boolean keepAlive) {
+    Matcher m = MODE_BODY.matcher(body);
+    if (!m.matches()) {
+      send(
+          ctx,
+          HttpResponseStatus.BAD_REQUEST,
+          "text/plain",
+          "send {\"mode\":\"enforce\"}, {\"mode\":\"report\"} or {\"mode\":\"policy\"}\n",
+          keepAlive);
+      return;
+    }
+    Optional<Mode> mode =
+        m.group(1).equals("policy")
+            ? Optional.empty()
+            : Optional.of(Mode.valueOf(m.group(1).toUpperCase(java.util.Locale.ROOT)));
+    CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return modes.switchTo(mode);
+              } catch (ConfigException e) {
+                throw new CompletionException(e);
+              }
+            })
+        .whenComplete(
+            (r, e) ->
+                ctx.executor()
+                    .execute(
+                        () -> {
+                          if (e != null) {
+                            send(
+                                ctx,
+                                HttpResponseStatus.INTERNAL_SERVER_ERROR,
+                                "text/plain",
+                                "mode switch failed: " + e.getMessage() + "\n",
+                                keepAlive);
+                          } else {
+                            send(
+                                ctx,
+                                HttpResponseStatus.OK,
+                                "application/json",
+                                modeJson(r),
+                                keepAlive);
+                          }
+                        }));
+  }
+
+  private static String modeJson(ModeSwitch.Result r) {
+    return "{\"mode\":"
+        + json(r.newMode().wireName())
+        + ",\"source\":"
+        + json(r.overridden() ? "admin" : "policy")
+        + ",\"previous_mode\":"
+        + json(r.oldMode().wireName())
+        + ",\"policy_version\":"
+        + json(r.policyVersion())
+        + "}\n";
   }
 
   /** {@code ?blocked=true|false&limit=1..1024} (default: all decisions, 100). */

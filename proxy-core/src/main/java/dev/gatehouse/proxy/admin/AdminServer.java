@@ -2,6 +2,7 @@ package dev.gatehouse.proxy.admin;
 
 import dev.gatehouse.proxy.metrics.MetricsRegistry;
 import dev.gatehouse.proxy.net.Transport;
+import dev.gatehouse.proxy.reload.ModeSwitch;
 import dev.gatehouse.proxy.reload.PolicyHolder;
 import dev.gatehouse.proxy.reload.PolicyReloader;
 import io.netty.bootstrap.ServerBootstrap;
@@ -30,9 +31,11 @@ public final class AdminServer {
       MetricsRegistry metrics,
       PolicyHolder policy,
       PolicyReloader reloader,
+      ModeSwitch modes,
       RecentDecisions recent)
       throws IOException {
-    AdminHandler handler = new AdminHandler(token, tokenEnv, metrics, policy, reloader, recent);
+    AdminHandler handler =
+        new AdminHandler(token, tokenEnv, metrics, policy, reloader, modes, recent);
     ChannelFuture f =
         new ServerBootstrap()
             .group(group)

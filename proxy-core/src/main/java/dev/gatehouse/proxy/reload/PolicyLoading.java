@@ -3,6 +3,7 @@ package dev.gatehouse.proxy.reload;
 import dev.gatehouse.config.ConfigException;
 import dev.gatehouse.config.Diagnostic;
 import dev.gatehouse.config.PolicyLoader;
+import dev.gatehouse.config.model.Mode;
 import dev.gatehouse.config.model.PolicyModel;
 import dev.gatehouse.policy.PolicyCompiler;
 import dev.gatehouse.policy.PolicyEngine;
@@ -27,11 +28,17 @@ public final class PolicyLoading {
 
   /** Reads, validates and compiles {@code file}. */
   public static ActivePolicy fromFile(Path file, UnaryOperator<String> env) throws ConfigException {
+    return fromFile(file, env, Optional.empty());
+  }
+
+  /** Reads, validates and compiles {@code file}, in {@code mode} when given. */
+  public static ActivePolicy fromFile(Path file, UnaryOperator<String> env, Optional<Mode> mode)
+      throws ConfigException {
     PolicyLoader.Result read = PolicyLoader.read(file);
     if (read.hasErrors() || read.model().isEmpty()) {
       throw new ConfigException(errors(read.diagnostics()));
     }
-    return compile(read.model().get(), env);
+    return compile(read.model().get(), env, mode);
   }
 
   /** The built-in default policy (deny by default, package registries read-only). */
@@ -46,12 +53,23 @@ public final class PolicyLoading {
 
   public static ActivePolicy compile(PolicyModel model, UnaryOperator<String> env)
       throws ConfigException {
-    PolicyCompiler.Compilation c = PolicyCompiler.compile(model);
+    return compile(model, env, Optional.empty());
+  }
+
+  /**
+   * Compiles {@code model} with its {@code defaults.mode} replaced by {@code mode} when given; the
+   * result remembers the mode the model declares.
+   */
+  public static ActivePolicy compile(
+      PolicyModel model, UnaryOperator<String> env, Optional<Mode> mode) throws ConfigException {
+    PolicyCompiler.Compilation c =
+        PolicyCompiler.compile(mode.map(model::withDefaultMode).orElse(model));
     Optional<PolicyEngine> engine = c.engine();
     if (c.hasErrors() || engine.isEmpty()) {
       throw new ConfigException(errors(c.diagnostics()));
     }
-    return fromEngine(engine.get(), env);
+    PolicyEngine e = engine.get();
+    return new ActivePolicy(e, AgentDirectory.compile(e.model(), env), model.defaults().mode());
   }
 
   /** The built-in policy's YAML, for printing and copying. */

@@ -149,6 +149,12 @@ public final class PolicyReloader implements AutoCloseable {
   }
 
   private Result reload(boolean force) {
+    synchronized (holder) { // never interleaved with a mode switch (PolicyHolder)
+      return reloadHoldingPolicy(force);
+    }
+  }
+
+  private Result reloadHoldingPolicy(boolean force) {
     String oldVersion = holder.current().engine().version();
     byte[] hash = hashOrNull();
     if (hash == null) {
@@ -167,7 +173,7 @@ public final class PolicyReloader implements AutoCloseable {
     lastHash = hash;
     ActivePolicy next;
     try {
-      next = PolicyLoading.fromFile(file, env);
+      next = PolicyLoading.fromFile(file, env, holder.modeOverride()); // a live switch stays
     } catch (ConfigException e) {
       metrics.reloaded(false);
       List<String> errors = new ArrayList<>();

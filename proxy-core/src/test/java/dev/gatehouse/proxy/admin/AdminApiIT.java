@@ -76,6 +76,52 @@ class AdminApiIT {
   }
 
   @Test
+  void mode_switchedToReportAndBack_live() {
+    String denied = TestPolicies.DENIED + ":" + upstream.port();
+    String get = "GET http://" + denied + "/m HTTP/1.1\r\nHost: " + denied + "\r\n\r\n";
+    assertThat(gatehouse.admin("GET", "/v1/mode", TOKEN).bodyText())
+        .contains("\"mode\":\"enforce\"")
+        .contains("\"source\":\"policy\"");
+    try {
+      RawResponse report = gatehouse.admin("POST", "/v1/mode", TOKEN, "{\"mode\": \"report\"}");
+      assertThat(report.status()).as(report.toString()).isEqualTo(200);
+      assertThat(report.bodyText())
+          .contains("\"mode\":\"report\"")
+          .contains("\"source\":\"admin\"")
+          .contains("\"previous_mode\":\"enforce\"");
+      try (RawClient c = gatehouse.client()) {
+        c.send(get);
+        RawResponse through = c.readResponse();
+        assertThat(through.status())
+            .as(through.toString())
+            .isEqualTo(200); // recorded, not enforced
+      }
+      assertThat(gatehouse.admin("GET", "/v1/decisions?blocked=true&limit=1", TOKEN).bodyText())
+          .contains("\"decision\":\"deny\"")
+          .contains("\"enforced\":false");
+    } finally {
+      RawResponse back = gatehouse.admin("POST", "/v1/mode", TOKEN, "{\"mode\":\"policy\"}");
+      assertThat(back.status()).as(back.toString()).isEqualTo(200);
+      assertThat(back.bodyText()).contains("\"mode\":\"enforce\"");
+    }
+    try (RawClient c = gatehouse.client()) {
+      c.send(get);
+      assertThat(c.readResponse().status()).isEqualTo(403);
+    }
+  }
+
+  @Test
+  void mode_badBodyOrNoToken_refused() {
+    assertThat(gatehouse.admin("POST", "/v1/mode", null, "{\"mode\":\"report\"}").status())
+        .isEqualTo(401);
+    assertThat(gatehouse.admin("POST", "/v1/mode", TOKEN, "{\"mode\":\"off\"}").status())
+        .isEqualTo(400);
+    assertThat(gatehouse.admin("POST", "/v1/mode", TOKEN, "report").status()).isEqualTo(400);
+    assertThat(gatehouse.admin("GET", "/v1/mode", TOKEN).bodyText())
+        .contains("\"mode\":\"enforce\"");
+  }
+
+  @Test
   void recentDecisions_badQuery_400() {
     assertThat(gatehouse.admin("GET", "/v1/decisions?limit=0", TOKEN).status()).isEqualTo(400);
     assertThat(gatehouse.admin("GET", "/v1/decisions?limit=x", TOKEN).status()).isEqualTo(400);

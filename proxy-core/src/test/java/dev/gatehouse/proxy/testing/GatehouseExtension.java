@@ -293,6 +293,11 @@ public final class GatehouseExtension
 
   /** {@code GET path} on the admin port, with {@code Authorization: Bearer token} unless null. */
   public RawResponse admin(String method, String path, String token) {
+    return admin(method, path, token, "");
+  }
+
+  /** An admin request with a body (ASCII, e.g. JSON). */
+  public RawResponse admin(String method, String path, String token, String body) {
     try (RawClient c = RawClient.connect(adminAddress())) {
       StringBuilder req = new StringBuilder();
       req.append(method).append(' ').append(path).append(" HTTP/1.1\r\n");
@@ -300,7 +305,8 @@ public final class GatehouseExtension
       if (token != null) {
         req.append("Authorization: Bearer ").append(token).append("\r\n");
       }
-      req.append("Content-Length: 0\r\nConnection: close\r\n\r\n");
+      req.append("Content-Length: ").append(body.length()).append("\r\nConnection: close\r\n\r\n");
+      req.append(body);
       c.send(req.toString());
       return c.readResponse();
     }
