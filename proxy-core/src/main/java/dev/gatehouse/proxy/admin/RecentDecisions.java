@@ -1,9 +1,7 @@
 package dev.gatehouse.proxy.admin;
 
 import dev.gatehouse.config.model.Action;
-import dev.gatehouse.policy.Decision;
-import dev.gatehouse.proxy.audit.Json;
-import dev.gatehouse.proxy.audit.UrlRedaction;
+import dev.gatehouse.proxy.audit.DecisionRecord;
 import dev.gatehouse.proxy.observe.CallEnd;
 import dev.gatehouse.proxy.observe.CallHandle;
 import dev.gatehouse.proxy.observe.CallObserver;
@@ -50,7 +48,7 @@ public final class RecentDecisions implements CallObserver {
     return out;
   }
 
-  /** {@code {"capacity":…,"decisions":[…]}}, each decision with the audit line's field names. */
+  /** {@code {"capacity":…,"decisions":[…]}}, each decision as its audit line would be. */
   String json(int limit, boolean blockedOnly) {
     StringBuilder out = new StringBuilder(256 + 400 * Math.min(limit, 64));
     out.append("{\"capacity\":").append(CAPACITY).append(",\"decisions\":[");
@@ -83,38 +81,9 @@ public final class RecentDecisions implements CallObserver {
       ring.set((int) (ended.getAndIncrement() & MASK), this);
     }
 
+    /** The audit line's {@code decision} record; ids this ring does not keep are null. */
     void appendJson(StringBuilder out) {
-      CallEnd e = end;
-      Decision d = e.decision();
-      out.append("{\"ts\":\"");
-      Json.timestamp(out, start.startTime());
-      out.append('"');
-      field(out, "request_id", start.requestId());
-      field(out, "kind", start.kind().wireName());
-      field(out, "agent", d.agent());
-      field(out, "client_address", start.clientAddress());
-      field(out, "method", e.method());
-      field(out, "url", UrlRedaction.redact(e.urlFull()));
-      field(out, "host", e.host());
-      out.append(",\"port\":").append(e.port());
-      field(out, "decision", d.action().wireName());
-      field(out, "reason", d.reason().wireName());
-      field(out, "rule", d.ruleId());
-      out.append(",\"enforced\":").append(d.enforced());
-      field(out, "tls", e.tls().wireName());
-      out.append(",\"status\":").append(e.statusCode());
-      field(out, "policy_version", d.policyVersion());
-      field(out, "approval_id", e.approvalId().orElse(null));
-      out.append('}');
-    }
-  }
-
-  private static void field(StringBuilder out, String key, String value) {
-    out.append(",\"").append(key).append("\":");
-    if (value == null) {
-      out.append("null");
-    } else {
-      Json.string(out, value);
+      new DecisionRecord(start, end, null, null, null).appendJson(out);
     }
   }
 }

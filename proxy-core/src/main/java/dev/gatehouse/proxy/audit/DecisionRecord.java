@@ -7,9 +7,10 @@ import java.time.Duration;
 
 /**
  * {@code type=decision}: one per call (request, tunnel, intercepted request). Every key is always
- * present, {@code null} when unknown, so the schema is the same on every line (docs/audit.md).
+ * present, {@code null} when unknown, so the schema is the same on every line (docs/audit.md). The
+ * admin API's {@code /v1/decisions} renders its entries with it too.
  */
-record DecisionRecord(
+public record DecisionRecord(
     CallStart start, CallEnd end, String traceId, String spanId, String parentRequestId)
     implements AuditRecord {
 
