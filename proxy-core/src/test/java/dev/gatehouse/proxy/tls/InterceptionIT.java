@@ -558,23 +558,7 @@ class InterceptionIT {
   @Test
   void curl_throughProxy_trustsTheLeaf() {
     assumeTrue(ClientProcess.available("curl"), "curl not installed");
-    ClientProcess.Result r =
-        ClientProcess.run(
-            List.of(
-                "curl",
-                "-sS",
-                "--max-time",
-                "10",
-                "--proxy",
-                gatehouse.proxyUrl(),
-                "--cacert",
-                CA_CERT.toString(),
-                "-w",
-                "\n%{http_code}",
-                "https://" + apiHost() + "/v1/echo"),
-            Map.of(),
-            null,
-            Duration.ofSeconds(20));
+    ClientProcess.Result r = curlThroughProxy("/v1/echo");
     assertThat(r.exitCode()).as(r.toString()).isZero();
     assertThat(r.stdout()).isEqualTo("ok\n\n200");
     assertThat(origin.lastRequest().uri()).isEqualTo("/v1/echo");
@@ -583,24 +567,28 @@ class InterceptionIT {
   @Test
   void curl_deniedPath_printsTheGatehouseBlock() {
     assumeTrue(ClientProcess.available("curl"), "curl not installed");
-    ClientProcess.Result r =
-        ClientProcess.run(
-            List.of(
-                "curl",
-                "-sS",
-                "--max-time",
-                "10",
-                "--proxy",
-                gatehouse.proxyUrl(),
-                "--cacert",
-                CA_CERT.toString(),
-                "-w",
-                "\n%{http_code}",
-                "https://" + apiHost() + "/admin"),
-            Map.of(),
-            null,
-            Duration.ofSeconds(20));
+    ClientProcess.Result r = curlThroughProxy("/admin");
     assertThat(r.stdout()).startsWith("GATEHOUSE_DECISION {").endsWith("\n403");
+  }
+
+  /** curl through Gatehouse to {@code path} on the intercepted API host, trusting only the CA. */
+  private ClientProcess.Result curlThroughProxy(String path) {
+    return ClientProcess.run(
+        List.of(
+            "curl",
+            "-sS",
+            "--max-time",
+            "10",
+            "--proxy",
+            gatehouse.proxyUrl(),
+            "--cacert",
+            CA_CERT.toString(),
+            "-w",
+            "\n%{http_code}",
+            "https://" + apiHost() + path),
+        Map.of(),
+        null,
+        Duration.ofSeconds(20));
   }
 
   static final String PYTHON_STRICT =
