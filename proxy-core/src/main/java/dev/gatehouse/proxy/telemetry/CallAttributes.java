@@ -15,7 +15,7 @@ import java.util.function.BiConsumer;
  * issue 5). Keys are distinct by construction (the caller adds each {@code SpanAttributes} key at
  * most once).
  */
-final class CallAttributes implements Attributes {
+final class CallAttributes implements Attributes, AttributeSink {
   private final AttributeKey<?>[] keys;
   private final Object[] values;
   private int size;
@@ -25,13 +25,27 @@ final class CallAttributes implements Attributes {
     values = new Object[capacity];
   }
 
-  <T> CallAttributes put(AttributeKey<T> key, T value) {
+  @Override
+  public void put(AttributeKey<String> key, String value) {
+    add(key, value);
+  }
+
+  @Override
+  public void put(AttributeKey<Long> key, long value) {
+    add(key, value);
+  }
+
+  @Override
+  public void put(AttributeKey<Boolean> key, boolean value) {
+    add(key, value);
+  }
+
+  private void add(AttributeKey<?> key, Object value) {
     if (value != null) {
       keys[size] = key;
       values[size] = value;
       size++;
     }
-    return this;
   }
 
   @Override

@@ -163,17 +163,26 @@ final class CallSpan implements SpanData, SpanObserver.SpanHandle {
   public Attributes getAttributes() {
     Attributes a = attributes;
     if (a == null) {
-      CallAttributes c =
-          new CallAttributes(SpanObserver.MAX_ATTRIBUTES)
-              .put(CLIENT_ADDRESS, start.clientAddress())
-              .put(REQUEST_ID, start.requestId())
-              .put(KIND, start.kind().wireName());
-      SpanObserver.putEndAttributes(c, end);
+      CallAttributes c = new CallAttributes(SpanObserver.MAX_ATTRIBUTES);
+      putAttributes(c);
       // a sampler's own attributes (rare) may repeat a key: then the builder's de-duplication
       a = samplerAttributes.isEmpty() ? c : c.toBuilder().putAll(samplerAttributes).build();
       attributes = a; // a racing second export thread builds an equal value: harmless
     }
     return a;
+  }
+
+  /** The call's own attributes, in span order (the sampler's, if any, are not among them). */
+  void putAttributes(AttributeSink a) {
+    a.put(CLIENT_ADDRESS, start.clientAddress());
+    a.put(REQUEST_ID, start.requestId());
+    a.put(KIND, start.kind().wireName());
+    SpanObserver.putEndAttributes(a, end);
+  }
+
+  /** Attributes the sampler added; usually empty. */
+  Attributes samplerAttributes() {
+    return samplerAttributes;
   }
 
   @Override

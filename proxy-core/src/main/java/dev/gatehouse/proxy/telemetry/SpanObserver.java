@@ -172,24 +172,28 @@ public final class SpanObserver implements CallObserver {
   static final int MAX_ATTRIBUTES = 22;
 
   /** The end attributes (SPEC §4) of a finished call. */
-  static void putEndAttributes(CallAttributes a, CallEnd end) {
+  static void putEndAttributes(AttributeSink a, CallEnd end) {
     Decision d = end.decision();
-    a.put(HTTP_REQUEST_METHOD, end.method())
-        .put(URL_FULL, UrlRedaction.redact(end.urlFull()))
-        .put(SERVER_ADDRESS, end.host())
-        .put(SERVER_PORT, (long) end.port())
-        .put(HTTP_RESPONSE_STATUS_CODE, (long) end.statusCode())
-        .put(DECISION, d.action().wireName())
-        .put(REASON, d.reason().wireName())
-        .put(RULE_ID, d.ruleId())
-        .put(AGENT, d.agent())
-        .put(TLS, end.tls().wireName())
-        .put(POLICY_VERSION, d.policyVersion())
-        .put(ENFORCED, d.enforced())
-        .put(BYTES_IN, end.bytesIn())
-        .put(BYTES_OUT, end.bytesOut());
-    end.peerAddress().ifPresent(p -> a.put(NETWORK_PEER_ADDRESS, p));
-    end.approvalId().ifPresent(id -> a.put(APPROVAL_ID, id));
+    a.put(HTTP_REQUEST_METHOD, end.method());
+    a.put(URL_FULL, UrlRedaction.redact(end.urlFull()));
+    a.put(SERVER_ADDRESS, end.host());
+    a.put(SERVER_PORT, end.port());
+    a.put(HTTP_RESPONSE_STATUS_CODE, end.statusCode());
+    a.put(DECISION, d.action().wireName());
+    a.put(REASON, d.reason().wireName());
+    a.put(RULE_ID, d.ruleId());
+    a.put(AGENT, d.agent());
+    a.put(TLS, end.tls().wireName());
+    a.put(POLICY_VERSION, d.policyVersion());
+    a.put(ENFORCED, d.enforced());
+    a.put(BYTES_IN, end.bytesIn());
+    a.put(BYTES_OUT, end.bytesOut());
+    if (end.peerAddress().isPresent()) {
+      a.put(NETWORK_PEER_ADDRESS, end.peerAddress().get());
+    }
+    if (end.approvalId().isPresent()) {
+      a.put(APPROVAL_ID, end.approvalId().get());
+    }
     if (!"CONNECT".equals(end.method())) {
       a.put(HTTP_REQUEST_BODY_SIZE, end.bytesIn());
       a.put(HTTP_RESPONSE_BODY_SIZE, end.bytesOut());

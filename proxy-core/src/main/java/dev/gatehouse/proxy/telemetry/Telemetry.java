@@ -34,6 +34,13 @@ public final class Telemetry implements AutoCloseable {
   public static final String SERVICE_NAME = "gatehouse";
   static final int DEFAULT_QUEUE_SIZE = 16384;
   static final int DEFAULT_BATCH_SIZE = 2048;
+
+  /**
+   * {@code gatehouse} (default): call spans sent over OTLP are encoded by {@link CallSpanEncoder};
+   * {@code sdk} ({@code GATEHOUSE_OTLP_ENCODER=sdk}): by the SDK's own marshaller, as before.
+   */
+  static final String ENCODER_PROPERTY = "gatehouse.otlp.encoder";
+
   private static final AttributeKey<String> SERVICE_NAME_KEY =
       AttributeKey.stringKey("service.name");
 
@@ -92,7 +99,11 @@ public final class Telemetry implements AutoCloseable {
             .addSpanExporterCustomizer(
                 (exporter, config) -> {
                   enabled[0] = true;
-                  return new CountingSpanExporter(wrapExporter.apply(exporter), exported, failed);
+                  SpanExporter configured = wrapExporter.apply(exporter);
+                  if (!"sdk".equals(config.getString(ENCODER_PROPERTY, "gatehouse"))) {
+                    configured = CallSpanOtlpExporter.wrap(configured);
+                  }
+                  return new CountingSpanExporter(configured, exported, failed);
                 })
             .addMeterProviderCustomizer((builder, config) -> builder.registerMetricReader(self))
             // Autoconfigure puts each exporter behind the SDK's batch processor (the console

@@ -31,6 +31,7 @@ public final class OtlpReceiver implements AutoCloseable {
 
   private final HttpServer server;
   private final BlockingQueue<Received> spans = new LinkedBlockingQueue<>();
+  private final BlockingQueue<ExportTraceServiceRequest> requests = new LinkedBlockingQueue<>();
   private final List<String> contentTypes = new CopyOnWriteArrayList<>();
 
   public OtlpReceiver() throws IOException {
@@ -42,6 +43,7 @@ public final class OtlpReceiver implements AutoCloseable {
             contentTypes.add(exchange.getRequestHeaders().getFirst("Content-Type"));
             ExportTraceServiceRequest request =
                 ExportTraceServiceRequest.parseFrom(in.readAllBytes());
+            requests.add(request);
             for (ResourceSpans rs : request.getResourceSpansList()) {
               Map<String, String> resource = strings(rs.getResource().getAttributesList());
               for (ScopeSpans ss : rs.getScopeSpansList()) {
@@ -85,6 +87,12 @@ public final class OtlpReceiver implements AutoCloseable {
   /** Waits for the next span (bounded). */
   public Received next(long timeout, TimeUnit unit) throws InterruptedException {
     return spans.poll(timeout, unit);
+  }
+
+  /** Waits for the next whole request (bounded). */
+  public ExportTraceServiceRequest nextRequest(long timeout, TimeUnit unit)
+      throws InterruptedException {
+    return requests.poll(timeout, unit);
   }
 
   public List<String> contentTypes() {
