@@ -91,8 +91,8 @@ final class CallSpanEncoder implements AttributeSink {
   private static final int MAX_CACHED_KEYS = 1024;
 
   private ProtoWriter out; // the request being written
-  // a key's KeyValue.key field (tag, length, UTF-8), by key: call attribute keys are constants
-  private final Map<AttributeKey<?>, byte[]> keys = new IdentityHashMap<>();
+  // by key, its encoding (call attribute keys are constants, so identity finds them)
+  private final Map<AttributeKey<?>, Slot> slots = new IdentityHashMap<>();
 
   /**
    * Writes the request carrying {@code spans}, grouped by resource and scope as the SDK groups
@@ -159,7 +159,32 @@ final class CallSpanEncoder implements AttributeSink {
     out.end(m);
   }
 
+  /** One encoder per thread that ends call spans, each with a buffer for one span. */
+  private static final ThreadLocal<CallSpanEncoder> AT_END =
+      ThreadLocal.withInitial(CallSpanEncoder::new);
+
+  private final ProtoWriter single = new ProtoWriter(2048);
+
+  /** {@code span} as a {@code ScopeSpans.spans} field, for {@link #encode} to copy in later. */
+  static byte[] encodeSpan(CallSpan span) {
+    CallSpanEncoder encoder = AT_END.get();
+    encoder.out = encoder.single;
+    encoder.single.reset();
+    encoder.writeSpan(span);
+    encoder.out = null;
+    return encoder.single.copyFrom(0);
+  }
+
   private void span(CallSpan span) {
+    byte[] encoded = span.encoded();
+    if (encoded != null) {
+      out.raw(encoded);
+      return;
+    }
+    writeSpan(span);
+  }
+
+  private void writeSpan(CallSpan span) {
     int m = out.begin(SCOPE_SPANS_SPANS);
     SpanContext context = span.getSpanContext();
     out.hexBytes(SPAN_TRACE_ID, context.getTraceId());
@@ -279,27 +304,42 @@ final class CallSpanEncoder implements AttributeSink {
     if (value == null) {
       return;
     }
-    byte[] k = key(key);
+    Slot slot = slot(key);
+    if (slot.repeats(value)) {
+      return;
+    }
+    int start = out.size();
     byte[] v = ProtoWriter.utf8(value);
-    keyValueHead(SPAN_ATTRIBUTES, k, 1 + ProtoWriter.varintSize(v.length) + v.length);
+    keyValueHead(SPAN_ATTRIBUTES, slot.key, 1 + ProtoWriter.varintSize(v.length) + v.length);
     out.tag(ANY_STRING, LEN);
     out.bytes(v);
+    slot.written(value, start);
   }
 
   @Override
   public void put(AttributeKey<Long> key, long value) {
-    byte[] k = key(key);
-    keyValueHead(SPAN_ATTRIBUTES, k, 1 + ProtoWriter.varintSize(value));
+    Slot slot = slot(key);
+    if (slot.repeats(value)) {
+      return;
+    }
+    int start = out.size();
+    keyValueHead(SPAN_ATTRIBUTES, slot.key, 1 + ProtoWriter.varintSize(value));
     out.tag(ANY_INT, VARINT);
     out.varint(value);
+    slot.written(value, start);
   }
 
   @Override
   public void put(AttributeKey<Boolean> key, boolean value) {
-    byte[] k = key(key);
-    keyValueHead(SPAN_ATTRIBUTES, k, 2);
+    Slot slot = slot(key);
+    if (slot.repeats(value)) {
+      return;
+    }
+    int start = out.size();
+    keyValueHead(SPAN_ATTRIBUTES, slot.key, 2);
     out.tag(ANY_BOOL, VARINT);
     out.varint(value ? 1 : 0);
+    slot.written(value, start);
   }
 
   /** The KeyValue tag and length, its key, and the tag and length of an AnyValue of {@code any}. */
@@ -311,17 +351,53 @@ final class CallSpanEncoder implements AttributeSink {
     out.varint(any);
   }
 
-  private byte[] key(AttributeKey<?> key) {
-    byte[] k = keys.get(key);
-    if (k == null) {
+  private Slot slot(AttributeKey<?> key) {
+    Slot slot = slots.get(key);
+    if (slot == null) {
       ProtoWriter w = new ProtoWriter(key.getKey().length() + 8);
       w.string(KEY_VALUE_KEY, key.getKey());
-      k = w.toByteArray();
-      if (keys.size() < MAX_CACHED_KEYS) {
-        keys.put(key, k);
+      slot = new Slot(w.toByteArray());
+      if (slots.size() < MAX_CACHED_KEYS) {
+        slots.put(key, slot);
       }
     }
-    return k;
+    return slot;
+  }
+
+  /**
+   * A span attribute key's encoding, and the last span attribute written with it. Most call
+   * attributes repeat from span to span (decision, reason, rule, agent, kind, method, host, port,
+   * status, policy version): once a value has come twice in a row, its whole KeyValue field is kept
+   * and copied in one piece while the value keeps repeating. A value that changes every span
+   * (request id, URL) costs one comparison and no copy.
+   */
+  private final class Slot {
+    final byte[] key; // the KeyValue.key field: tag, length, UTF-8
+    private Object last; // the last value written (a String, Long or Boolean)
+    private byte[] lastField; // its whole KeyValue field, once it has repeated
+
+    Slot(byte[] key) {
+      this.key = key;
+    }
+
+    /** True when {@code value} is the last value and its field was copied out again. */
+    boolean repeats(Object value) {
+      if (lastField != null && (value == last || value.equals(last))) {
+        out.raw(lastField);
+        return true;
+      }
+      return false;
+    }
+
+    /** {@code value}'s field was written from {@code start}. */
+    void written(Object value, int start) {
+      if (value.equals(last)) {
+        lastField = out.copyFrom(start); // the second time in a row: worth keeping
+      } else {
+        last = value;
+        lastField = null;
+      }
+    }
   }
 
   // ---- any attributes (resource, scope, events, links, a sampler's)
@@ -332,7 +408,7 @@ final class CallSpanEncoder implements AttributeSink {
 
   private void keyValue(int field, AttributeKey<?> key, Object value) {
     int m = out.begin(field);
-    out.raw(key(key));
+    out.raw(slot(key).key);
     int v = out.begin(KEY_VALUE_VALUE);
     switch (key.getType()) {
       case STRING -> out.string(ANY_STRING, (String) value);

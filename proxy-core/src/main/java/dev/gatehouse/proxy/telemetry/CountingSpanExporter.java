@@ -18,6 +18,10 @@ final class CountingSpanExporter implements SpanExporter {
     this.failed = failed;
   }
 
+  SpanExporter delegate() {
+    return delegate;
+  }
+
   @Override
   public CompletableResultCode export(Collection<SpanData> spans) {
     int n = spans.size();

@@ -40,6 +40,11 @@ final class ProtoWriter {
     return Arrays.copyOf(buf, pos);
   }
 
+  /** A copy of what was written from {@code start} on. */
+  byte[] copyFrom(int start) {
+    return Arrays.copyOfRange(buf, start, pos);
+  }
+
   /** Writes what was written since the last {@link #reset}. */
   void writeTo(OutputStream out) throws IOException {
     out.write(buf, 0, pos);
@@ -122,13 +127,24 @@ final class ProtoWriter {
 
   private static int hex(String id, int i) {
     char c = id.charAt(i);
-    if (c >= '0' && c <= '9') {
-      return c - '0';
+    int v = c < HEX.length ? HEX[c] : -1;
+    if (v < 0) {
+      throw new IllegalArgumentException("not a lower-case hex id: " + id);
     }
-    if (c >= 'a' && c <= 'f') {
-      return c - 'a' + 10;
+    return v;
+  }
+
+  // digit values by char, -1 for anything else: a lookup, where comparisons mispredict on ids
+  private static final byte[] HEX = new byte['f' + 1];
+
+  static {
+    Arrays.fill(HEX, (byte) -1);
+    for (int c = '0'; c <= '9'; c++) {
+      HEX[c] = (byte) (c - '0');
     }
-    throw new IllegalArgumentException("not a lower-case hex id: " + id);
+    for (int c = 'a'; c <= 'f'; c++) {
+      HEX[c] = (byte) (c - 'a' + 10);
+    }
   }
 
   /** Starts a nested message in {@code field}; returns the mark to {@link #end} it with. */

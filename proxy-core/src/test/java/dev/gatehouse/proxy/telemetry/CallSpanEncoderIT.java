@@ -10,6 +10,7 @@ import static io.opentelemetry.api.common.AttributeKey.stringArrayKey;
 import static io.opentelemetry.api.common.AttributeKey.stringKey;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.net.httpserver.HttpServer;
 import dev.gatehouse.config.model.Action;
 import dev.gatehouse.policy.Reason;
 import dev.gatehouse.proxy.observe.CallEnd;
@@ -34,7 +35,8 @@ import io.opentelemetry.sdk.trace.export.SpanExporter;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
 import io.opentelemetry.sdk.trace.samplers.SamplingDecision;
 import io.opentelemetry.sdk.trace.samplers.SamplingResult;
-import java.net.ServerSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,13 +45,18 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Gatehouse's OTLP encoding of call spans against the SDK's: the same spans, exported once by the
  * SDK's {@link OtlpHttpSpanExporter} and once through {@link CallSpanOtlpExporter}, must reach a
  * real OTLP/HTTP receiver as equal {@code ExportTraceServiceRequest}s, for every kind of call and
- * for strings that are not ASCII.
+ * for strings that are not ASCII; spans encoded as their call ends (on the event loop, as {@link
+ * Telemetry} sets it up) and spans encoded on the export thread alike.
  */
+@ParameterizedClass
+@ValueSource(booleans = {true, false})
 class CallSpanEncoderIT {
   private static final String TRACEPARENT =
       "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
@@ -71,7 +78,10 @@ class CallSpanEncoderIT {
   private final List<SpanExportQueue> queues = new ArrayList<>();
   private final OtlpReceiver receiver;
 
-  CallSpanEncoderIT() throws Exception {
+  private final boolean encodeAtEnd;
+
+  CallSpanEncoderIT(boolean encodeAtEnd) throws Exception {
+    this.encodeAtEnd = encodeAtEnd;
     receiver = new OtlpReceiver();
   }
 
@@ -218,32 +228,39 @@ class CallSpanEncoderIT {
   }
 
   @Test
-  void receiverDown_exportFails() throws Exception {
+  void receiverRefuses_exportFailsWithItsStatus() throws Exception {
     observer(Sampler.alwaysOn()).begin(Calls.start("req-1", CallKind.HTTP)).end(Calls.allowedGet());
-    int closedPort;
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      closedPort = s.getLocalPort();
+    HttpServer refusing =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    refusing.createContext(
+        "/v1/traces",
+        exchange -> {
+          exchange.getRequestBody().readAllBytes();
+          exchange.sendResponseHeaders(400, -1); // not retried
+          exchange.close();
+        });
+    refusing.start();
+    try {
+      SpanExporter exporter =
+          CallSpanOtlpExporter.wrap(
+              sdkExporter("http://127.0.0.1:" + refusing.getAddress().getPort() + "/v1/traces"));
+
+      CompletableResultCode result = join(exporter.export(finished(1)));
+
+      assertThat(result.isDone()).isTrue();
+      assertThat(result.isSuccess()).isFalse();
+      assertThat(result.getFailureThrowable()).hasMessageContaining("HTTP 400");
+      exporter.shutdown();
+    } finally {
+      refusing.stop(0);
     }
-    SpanExporter exporter =
-        CallSpanOtlpExporter.wrap(
-            OtlpHttpSpanExporter.builder()
-                .setEndpoint("http://127.0.0.1:" + closedPort + "/v1/traces")
-                .setRetryPolicy(null)
-                .build());
-
-    CompletableResultCode result = join(exporter.export(finished(1)));
-
-    assertThat(result.isDone()).isTrue();
-    assertThat(result.isSuccess()).isFalse();
-    assertThat(result.getFailureThrowable()).isNotNull();
-    exporter.shutdown();
   }
 
   private SpanObserver observer(Sampler sampler) {
     SpanExportQueue queue =
         new SpanExportQueue(captured, 1000, 100, Duration.ofMillis(10), Duration.ofSeconds(10));
     queues.add(queue);
-    return SpanObserver.direct(List.of(queue), sampler, RESOURCE);
+    return SpanObserver.direct(List.of(queue), sampler, RESOURCE, encodeAtEnd);
   }
 
   /** The spans the observers made, once {@code n} have been exported. */
@@ -251,6 +268,7 @@ class CallSpanEncoderIT {
     queues.forEach(q -> join(q.forceFlush()));
     List<SpanData> spans = captured.getFinishedSpanItems();
     assertThat(spans).hasSize(n).allMatch(s -> s instanceof CallSpan);
+    assertThat(spans).allMatch(s -> (((CallSpan) s).encoded() != null) == encodeAtEnd);
     return spans;
   }
 
