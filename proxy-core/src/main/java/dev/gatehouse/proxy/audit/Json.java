@@ -25,10 +25,36 @@ public final class Json {
    * append per character).
    */
   public static void string(StringBuilder out, CharSequence value) {
+    if (value instanceof String s) {
+      string(out, s);
+      return;
+    }
+    escaped(out, value, 0);
+  }
+
+  /**
+   * {@link #string(StringBuilder, CharSequence)} for a {@code String}: the usual value has nothing
+   * to escape and is found so in one tight scan and appended in one bulk copy.
+   */
+  public static void string(StringBuilder out, String value) {
+    int n = value.length();
+    int i = 0;
+    while (i < n && plain(value.charAt(i))) {
+      i++;
+    }
+    if (i == n) {
+      out.append('"').append(value).append('"');
+    } else {
+      escaped(out, value, i);
+    }
+  }
+
+  /** The quoted, escaped literal, knowing that the chars before {@code from} need no escape. */
+  private static void escaped(StringBuilder out, CharSequence value, int from) {
     out.append('"');
     int n = value.length();
     int run = 0; // start of the pending run of plain characters
-    for (int i = 0; i < n; i++) {
+    for (int i = from; i < n; i++) {
       char c = value.charAt(i);
       if (plain(c)) {
         continue;
