@@ -16,13 +16,12 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The bounded queue and the one writer thread in front of a {@link LineWriter}. Producers (event
- * loops) serialise their record into a line and enqueue it; when the queue is full they wait at
- * most {@code maxBlock} (backpressure that slows the proxy rather than losing records), then count
- * the record as lost and log it. The writer serialises and writes records in batches (lingering
- * {@value #LINGER_MILLIS} ms after a small one, so steady traffic is written in batches, not one
- * wake-up and one write per record), flushes to the OS whenever the queue runs empty, fsyncs at
- * most once a second while busy, and on {@link #close} drains everything accepted, then flushes,
- * fsyncs and closes the file.
+ * loops) only enqueue; when the queue is full they wait at most {@code maxBlock} (backpressure that
+ * slows the proxy rather than losing records), then count the record as lost and log it. The writer
+ * serialises and writes records in batches (lingering {@value #LINGER_MILLIS} ms after a small one,
+ * so steady traffic is written in batches, not one wake-up and one write per record), flushes to
+ * the OS whenever the queue runs empty, fsyncs at most once a second while busy, and on {@link
+ * #close} drains everything accepted, then flushes, fsyncs and closes the file.
  */
 final class AsyncAuditSink implements AuditSink {
   private static final System.Logger LOG = System.getLogger(AsyncAuditSink.class.getName());
@@ -40,17 +39,9 @@ final class AsyncAuditSink implements AuditSink {
   private static final long LOSS_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
   /** Wakes the writer on close; never written. */
-  private static final byte[] WAKE = new byte[0];
+  private static final AuditRecord WAKE = out -> {};
 
-  /**
-   * Each producer thread's line buffer. A record is serialised by the thread that writes it: its
-   * values are still in that core's cache, where the writer thread would fetch each of them from
-   * another core (issue 5: ~2 us per record on the writer, several times the serialising).
-   */
-  private static final ThreadLocal<StringBuilder> LINE =
-      ThreadLocal.withInitial(() -> new StringBuilder(512));
-
-  private final BlockingQueue<byte[]> queue;
+  private final BlockingQueue<AuditRecord> queue;
   private final LineWriter out;
   private final long maxBlockNanos;
   private final Duration closeTimeout;
@@ -83,17 +74,10 @@ final class AsyncAuditSink implements AuditSink {
         lose(1, "audit sink closed");
         return;
       }
-      byte[] line;
-      try {
-        line = serialise(record);
-      } catch (RuntimeException e) {
-        lose(1, "audit record could not be serialised: " + e);
-        return;
-      }
-      boolean queued = queue.offer(line);
+      boolean queued = queue.offer(record);
       if (!queued && maxBlockNanos > 0) {
         try {
-          queued = queue.offer(line, maxBlockNanos, TimeUnit.NANOSECONDS);
+          queued = queue.offer(record, maxBlockNanos, TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         }
@@ -104,17 +88,6 @@ final class AsyncAuditSink implements AuditSink {
     } finally {
       producers.decrementAndGet();
     }
-  }
-
-  private static byte[] serialise(AuditRecord record) {
-    StringBuilder line = LINE.get();
-    line.setLength(0);
-    record.appendJson(line);
-    line.append('\n');
-    if (line.length() > 64 * 1024) {
-      LINE.set(new StringBuilder(512)); // do not keep a rare huge line's buffer per thread
-    }
-    return line.toString().getBytes(StandardCharsets.UTF_8);
   }
 
   @Override
@@ -154,12 +127,13 @@ final class AsyncAuditSink implements AuditSink {
   }
 
   private void run() {
-    List<byte[]> batch = new ArrayList<>(MAX_BATCH);
+    List<AuditRecord> batch = new ArrayList<>(MAX_BATCH);
+    StringBuilder line = new StringBuilder(512);
     long lastSync = System.nanoTime();
     boolean dirty = false;
     try {
       while (true) {
-        byte[] first;
+        AuditRecord first;
         try {
           first = stopping ? queue.poll() : queue.poll(IDLE_POLL_MILLIS, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
@@ -182,7 +156,7 @@ final class AsyncAuditSink implements AuditSink {
         batch.add(first);
         queue.drainTo(batch, MAX_BATCH - 1);
         boolean small = batch.size() < MAX_BATCH / 2;
-        writeBatch(batch);
+        writeBatch(batch, line);
         batch.clear();
         dirty = true;
         if (queue.isEmpty()) {
@@ -215,16 +189,26 @@ final class AsyncAuditSink implements AuditSink {
     }
   }
 
-  private void writeBatch(List<byte[]> batch) {
+  private void writeBatch(List<AuditRecord> batch, StringBuilder line) {
     int n = batch.size();
     int ok = 0;
     for (int i = 0; i < n; i++) {
-      byte[] line = batch.get(i);
-      if (line == WAKE) {
+      AuditRecord r = batch.get(i);
+      if (r == WAKE) {
+        continue;
+      }
+      byte[] bytes;
+      try {
+        line.setLength(0);
+        r.appendJson(line);
+        line.append('\n');
+        bytes = line.toString().getBytes(StandardCharsets.UTF_8);
+      } catch (RuntimeException e) {
+        lose(1, "audit record could not be serialised: " + e);
         continue;
       }
       try {
-        out.write(line);
+        out.write(bytes);
         ok++;
       } catch (IOException | RuntimeException e) {
         lose(1, "audit write failed: " + e);

@@ -12,8 +12,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Turns calls into audit records: one {@code decision} line per call when it ends, and one line per
  * {@link #record} (reloads, mode switches, approvals). Cheap on the event loop: it captures the
- * call's immutable values and hands them to the {@link AuditSink}, which serialises the line there
- * and leaves the I/O to its writer thread.
+ * call's immutable values and hands them to the {@link AuditSink}; serialisation and I/O happen on
+ * the sink's writer thread.
  */
 public final class AuditObserver implements CallObserver {
   private final AuditSink sink;

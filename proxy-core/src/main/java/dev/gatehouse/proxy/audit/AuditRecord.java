@@ -1,8 +1,8 @@
 package dev.gatehouse.proxy.audit;
 
 /**
- * One audit line as immutable values. The file sink serialises it on the thread that writes it
- * (where the values are still in cache) and queues the line for its writer thread.
+ * One audit line, captured cheaply on the caller's thread and serialised on the writer thread.
+ * Implementations hold immutable values only.
  */
 public interface AuditRecord {
 

@@ -38,12 +38,10 @@ final class CallSpan implements SpanData, SpanObserver.SpanHandle {
   private final Resource resource;
   private final InstrumentationScopeInfo scope;
   private final List<SpanExportQueue> queues; // empty when the span is not sampled
-  private final boolean encodeAtEnd;
   private List<EventData> events; // guarded by this until ended, then frozen
   private boolean ended; // guarded by this
   private CallEnd end; // written before the span is queued: the queue publishes it
   private volatile Attributes attributes; // built on the export thread
-  private byte[] encoded; // the OTLP span, when encoded at the end: published by the queue
 
   CallSpan(
       SpanContext context,
@@ -53,8 +51,7 @@ final class CallSpan implements SpanData, SpanObserver.SpanHandle {
       Attributes samplerAttributes,
       Resource resource,
       InstrumentationScopeInfo scope,
-      List<SpanExportQueue> queues,
-      boolean encodeAtEnd) {
+      List<SpanExportQueue> queues) {
     this.context = context;
     this.parent = parent;
     this.links = links;
@@ -63,7 +60,6 @@ final class CallSpan implements SpanData, SpanObserver.SpanHandle {
     this.resource = resource;
     this.scope = scope;
     this.queues = queues;
-    this.encodeAtEnd = encodeAtEnd;
   }
 
   // ---- the handle, on the event loop
@@ -114,11 +110,6 @@ final class CallSpan implements SpanData, SpanObserver.SpanHandle {
       ended = true;
       end = callEnd;
       events = events == null ? List.of() : List.copyOf(events);
-    }
-    if (encodeAtEnd) {
-      // here the call's records are still in this core's cache; on the export thread, reading
-      // them cost more than encoding them (issue 5)
-      encoded = CallSpanEncoder.encodeSpan(this);
     }
     for (int i = 0; i < queues.size(); i++) {
       queues.get(i).offer(this);
@@ -187,11 +178,6 @@ final class CallSpan implements SpanData, SpanObserver.SpanHandle {
     a.put(REQUEST_ID, start.requestId());
     a.put(KIND, start.kind().wireName());
     SpanObserver.putEndAttributes(a, end);
-  }
-
-  /** The span as an OTLP {@code ScopeSpans.spans} field, if it was encoded when it ended. */
-  byte[] encoded() {
-    return encoded;
   }
 
   /** Attributes the sampler added; usually empty. */

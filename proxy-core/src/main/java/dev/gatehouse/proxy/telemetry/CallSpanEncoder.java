@@ -1,5 +1,6 @@
 package dev.gatehouse.proxy.telemetry;
 
+import static dev.gatehouse.proxy.telemetry.OtlpTraceFields.*;
 import static dev.gatehouse.proxy.telemetry.ProtoWriter.FIXED32;
 import static dev.gatehouse.proxy.telemetry.ProtoWriter.FIXED64;
 import static dev.gatehouse.proxy.telemetry.ProtoWriter.LEN;
@@ -35,59 +36,6 @@ import java.util.Map;
  * exporter then hands the batch to the SDK. Not thread-safe: one per export thread.
  */
 final class CallSpanEncoder implements AttributeSink {
-  // ExportTraceServiceRequest, ResourceSpans, ScopeSpans, Span, ... field numbers
-  private static final int REQUEST_RESOURCE_SPANS = 1;
-  private static final int RESOURCE_SPANS_RESOURCE = 1;
-  private static final int RESOURCE_SPANS_SCOPE_SPANS = 2;
-  private static final int RESOURCE_SPANS_SCHEMA_URL = 3;
-  private static final int SCOPE_SPANS_SCOPE = 1;
-  private static final int SCOPE_SPANS_SPANS = 2;
-  private static final int SCOPE_SPANS_SCHEMA_URL = 3;
-  private static final int SPAN_TRACE_ID = 1;
-  private static final int SPAN_SPAN_ID = 2;
-  private static final int SPAN_TRACE_STATE = 3;
-  private static final int SPAN_PARENT_SPAN_ID = 4;
-  private static final int SPAN_NAME = 5;
-  private static final int SPAN_KIND = 6;
-  private static final int SPAN_START = 7;
-  private static final int SPAN_END = 8;
-  private static final int SPAN_ATTRIBUTES = 9;
-  private static final int SPAN_DROPPED_ATTRIBUTES = 10;
-  private static final int SPAN_EVENTS = 11;
-  private static final int SPAN_DROPPED_EVENTS = 12;
-  private static final int SPAN_LINKS = 13;
-  private static final int SPAN_DROPPED_LINKS = 14;
-  private static final int SPAN_STATUS = 15;
-  private static final int SPAN_FLAGS = 16;
-  private static final int SPAN_KIND_SERVER = 2;
-  private static final int EVENT_TIME = 1;
-  private static final int EVENT_NAME = 2;
-  private static final int EVENT_ATTRIBUTES = 3;
-  private static final int EVENT_DROPPED_ATTRIBUTES = 4;
-  private static final int LINK_TRACE_ID = 1;
-  private static final int LINK_SPAN_ID = 2;
-  private static final int LINK_TRACE_STATE = 3;
-  private static final int LINK_ATTRIBUTES = 4;
-  private static final int LINK_DROPPED_ATTRIBUTES = 5;
-  private static final int LINK_FLAGS = 6;
-  private static final int STATUS_MESSAGE = 2;
-  private static final int STATUS_CODE = 3;
-  private static final int RESOURCE_ATTRIBUTES = 1;
-  private static final int SCOPE_NAME = 1;
-  private static final int SCOPE_VERSION = 2;
-  private static final int SCOPE_ATTRIBUTES = 3;
-  private static final int KEY_VALUE_KEY = 1;
-  private static final int KEY_VALUE_VALUE = 2;
-  private static final int ANY_STRING = 1;
-  private static final int ANY_BOOL = 2;
-  private static final int ANY_INT = 3;
-  private static final int ANY_DOUBLE = 4;
-  private static final int ANY_ARRAY = 5;
-  private static final int ARRAY_VALUES = 1;
-  // W3C trace flags in the low byte; the OTLP SpanFlags bits for "is the parent/link remote"
-  private static final int CONTEXT_HAS_IS_REMOTE = 0x100;
-  private static final int CONTEXT_IS_REMOTE = 0x200;
-
   private static final int MAX_CACHED_KEYS = 1024;
 
   private ProtoWriter out; // the request being written
@@ -159,32 +107,7 @@ final class CallSpanEncoder implements AttributeSink {
     out.end(m);
   }
 
-  /** One encoder per thread that ends call spans, each with a buffer for one span. */
-  private static final ThreadLocal<CallSpanEncoder> AT_END =
-      ThreadLocal.withInitial(CallSpanEncoder::new);
-
-  private final ProtoWriter single = new ProtoWriter(2048);
-
-  /** {@code span} as a {@code ScopeSpans.spans} field, for {@link #encode} to copy in later. */
-  static byte[] encodeSpan(CallSpan span) {
-    CallSpanEncoder encoder = AT_END.get();
-    encoder.out = encoder.single;
-    encoder.single.reset();
-    encoder.writeSpan(span);
-    encoder.out = null;
-    return encoder.single.copyFrom(0);
-  }
-
   private void span(CallSpan span) {
-    byte[] encoded = span.encoded();
-    if (encoded != null) {
-      out.raw(encoded);
-      return;
-    }
-    writeSpan(span);
-  }
-
-  private void writeSpan(CallSpan span) {
     int m = out.begin(SCOPE_SPANS_SPANS);
     SpanContext context = span.getSpanContext();
     out.hexBytes(SPAN_TRACE_ID, context.getTraceId());

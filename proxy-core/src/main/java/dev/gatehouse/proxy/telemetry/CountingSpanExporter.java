@@ -18,10 +18,6 @@ final class CountingSpanExporter implements SpanExporter {
     this.failed = failed;
   }
 
-  SpanExporter delegate() {
-    return delegate;
-  }
-
   @Override
   public CompletableResultCode export(Collection<SpanData> spans) {
     int n = spans.size();

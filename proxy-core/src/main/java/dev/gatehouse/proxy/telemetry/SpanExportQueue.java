@@ -85,13 +85,6 @@ final class SpanExportQueue implements SpanProcessor {
     return exporter;
   }
 
-  /** True when this queue's exporter sends call spans with {@link CallSpanEncoder}. */
-  boolean exportsEncodedCallSpans() {
-    SpanExporter e =
-        exporter instanceof CountingSpanExporter counting ? counting.delegate() : exporter;
-    return e instanceof CallSpanOtlpExporter;
-  }
-
   @Override
   public void onStart(Context parentContext, ReadWriteSpan span) {}
 

@@ -58,7 +58,6 @@ public final class SpanObserver implements CallObserver {
   private final Sampler sampler;
   private final boolean defaultSampler;
   private final Resource resource;
-  private final boolean encodeAtEnd;
   private final IdGenerator ids = IdGenerator.random();
 
   public SpanObserver(OpenTelemetry openTelemetry) {
@@ -67,31 +66,19 @@ public final class SpanObserver implements CallObserver {
     this.sampler = null;
     this.defaultSampler = false;
     this.resource = null;
-    this.encodeAtEnd = false;
   }
 
-  private SpanObserver(
-      List<SpanExportQueue> queues, Sampler sampler, Resource resource, boolean encodeAtEnd) {
+  private SpanObserver(List<SpanExportQueue> queues, Sampler sampler, Resource resource) {
     this.tracer = null;
     this.queues = List.copyOf(queues);
     this.sampler = sampler;
     this.defaultSampler = sampler.equals(DEFAULT_SAMPLER);
     this.resource = resource;
-    this.encodeAtEnd = encodeAtEnd;
   }
 
-  /**
-   * Spans recorded directly into {@code queues}, sampled by {@code sampler}; encoded for OTLP as
-   * each call ends when a queue exports with {@link CallSpanOtlpExporter}.
-   */
+  /** Spans recorded directly into {@code queues}, sampled by {@code sampler}. */
   static SpanObserver direct(List<SpanExportQueue> queues, Sampler sampler, Resource resource) {
-    boolean encode = queues.stream().anyMatch(SpanExportQueue::exportsEncodedCallSpans);
-    return direct(queues, sampler, resource, encode);
-  }
-
-  static SpanObserver direct(
-      List<SpanExportQueue> queues, Sampler sampler, Resource resource, boolean encodeAtEnd) {
-    return new SpanObserver(queues, sampler, resource, encodeAtEnd);
+    return new SpanObserver(queues, sampler, resource);
   }
 
   @Override
@@ -146,8 +133,7 @@ public final class SpanObserver implements CallObserver {
         samplerAttributes,
         resource,
         SCOPE,
-        sampled ? queues : List.of(),
-        encodeAtEnd);
+        sampled ? queues : List.of());
   }
 
   private SpanHandle beginSdk(CallStart start) {

@@ -45,18 +45,13 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Gatehouse's OTLP encoding of call spans against the SDK's: the same spans, exported once by the
  * SDK's {@link OtlpHttpSpanExporter} and once through {@link CallSpanOtlpExporter}, must reach a
  * real OTLP/HTTP receiver as equal {@code ExportTraceServiceRequest}s, for every kind of call and
- * for strings that are not ASCII; spans encoded as their call ends (on the event loop, as {@link
- * Telemetry} sets it up) and spans encoded on the export thread alike.
+ * for strings that are not ASCII.
  */
-@ParameterizedClass
-@ValueSource(booleans = {true, false})
 class CallSpanEncoderIT {
   private static final String TRACEPARENT =
       "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
@@ -78,10 +73,7 @@ class CallSpanEncoderIT {
   private final List<SpanExportQueue> queues = new ArrayList<>();
   private final OtlpReceiver receiver;
 
-  private final boolean encodeAtEnd;
-
-  CallSpanEncoderIT(boolean encodeAtEnd) throws Exception {
-    this.encodeAtEnd = encodeAtEnd;
+  CallSpanEncoderIT() throws Exception {
     receiver = new OtlpReceiver();
   }
 
@@ -260,7 +252,7 @@ class CallSpanEncoderIT {
     SpanExportQueue queue =
         new SpanExportQueue(captured, 1000, 100, Duration.ofMillis(10), Duration.ofSeconds(10));
     queues.add(queue);
-    return SpanObserver.direct(List.of(queue), sampler, RESOURCE, encodeAtEnd);
+    return SpanObserver.direct(List.of(queue), sampler, RESOURCE);
   }
 
   /** The spans the observers made, once {@code n} have been exported. */
@@ -268,7 +260,6 @@ class CallSpanEncoderIT {
     queues.forEach(q -> join(q.forceFlush()));
     List<SpanData> spans = captured.getFinishedSpanItems();
     assertThat(spans).hasSize(n).allMatch(s -> s instanceof CallSpan);
-    assertThat(spans).allMatch(s -> (((CallSpan) s).encoded() != null) == encodeAtEnd);
     return spans;
   }
 
