@@ -27,13 +27,14 @@ import java.util.Map;
  * decoding hex ids and looking up each key's bytes on the way; on the plain-HTTP keep-alive bench
  * that was ~4.5 µs of CPU per span on a 2-core box where every µs comes out of the proxy's
  * throughput (issue 5, BENCHMARKS.md). Here a span is written in one pass: the call attributes from
- * the same list the SDK path uses ({@link CallSpan#putAttributes}), keys pre-encoded once, a
- * string's length from one scan.
+ * the same list the SDK path uses ({@link CallSpan#putAttributes}), keys pre-encoded once, strings
+ * encoded by the JDK in bulk, ids decoded by table, and an attribute whose value is the same as in
+ * the previous span copied whole.
  *
  * <p>The output decodes to the same message the SDK's marshaller produces for the same spans (same
- * fields, same attribute order, same flags): {@code CallSpanEncoderTest} compares the two. A value
- * of an attribute type this encoder does not know is an {@link IllegalArgumentException}; the
- * exporter then hands the batch to the SDK. Not thread-safe: one per export thread.
+ * fields, same attribute order, same flags): {@code CallSpanEncoderIT} compares the two. A value of
+ * an attribute type this encoder does not know is an {@link IllegalArgumentException}; the exporter
+ * then hands the batch to the SDK. Not thread-safe: one per export thread.
  */
 final class CallSpanEncoder implements AttributeSink {
   private static final int MAX_CACHED_KEYS = 1024;
@@ -129,17 +130,17 @@ final class CallSpanEncoder implements AttributeSink {
     } else {
       attributes(SPAN_ATTRIBUTES, span.getAttributes()); // merged, de-duplicated
     }
-    countIfSet(SPAN_DROPPED_ATTRIBUTES, 0);
+    // no dropped attributes: a call span has a fixed set of them
     List<EventData> events = span.getEvents();
     for (int i = 0; i < events.size(); i++) {
       event(events.get(i));
     }
-    countIfSet(SPAN_DROPPED_EVENTS, span.getTotalRecordedEvents() - events.size());
+    varintIfSet(SPAN_DROPPED_EVENTS, span.getTotalRecordedEvents() - events.size());
     List<LinkData> links = span.getLinks();
     for (int i = 0; i < links.size(); i++) {
       link(links.get(i));
     }
-    countIfSet(SPAN_DROPPED_LINKS, span.getTotalRecordedLinks() - links.size());
+    varintIfSet(SPAN_DROPPED_LINKS, span.getTotalRecordedLinks() - links.size());
     status(span.getStatus());
     out.tag(SPAN_FLAGS, FIXED32);
     out.fixed32(flags(context, parent.isRemote()));
@@ -152,7 +153,7 @@ final class CallSpanEncoder implements AttributeSink {
     out.fixed64(event.getEpochNanos());
     out.string(EVENT_NAME, event.getName());
     attributes(EVENT_ATTRIBUTES, event.getAttributes());
-    countIfSet(
+    varintIfSet(
         EVENT_DROPPED_ATTRIBUTES, event.getTotalAttributeCount() - event.getAttributes().size());
     out.end(m);
   }
@@ -164,7 +165,7 @@ final class CallSpanEncoder implements AttributeSink {
     out.hexBytes(LINK_SPAN_ID, context.getSpanId());
     traceState(LINK_TRACE_STATE, context.getTraceState());
     attributes(LINK_ATTRIBUTES, link.getAttributes());
-    countIfSet(
+    varintIfSet(
         LINK_DROPPED_ATTRIBUTES, link.getTotalAttributeCount() - link.getAttributes().size());
     out.tag(LINK_FLAGS, FIXED32);
     out.fixed32(flags(context, context.isRemote()));
@@ -174,7 +175,7 @@ final class CallSpanEncoder implements AttributeSink {
   private void status(StatusData status) {
     int m = out.begin(SPAN_STATUS);
     stringIfSet(STATUS_MESSAGE, status.getDescription());
-    countIfSet(
+    varintIfSet(
         STATUS_CODE,
         switch (status.getStatusCode()) {
           case UNSET -> 0;
@@ -213,7 +214,7 @@ final class CallSpanEncoder implements AttributeSink {
     }
   }
 
-  private void countIfSet(int field, int value) {
+  private void varintIfSet(int field, int value) {
     if (value != 0) {
       out.tag(field, VARINT);
       out.varint(value);

@@ -25,7 +25,6 @@ final class OtlpTraceFields {
   static final int SPAN_START = 7;
   static final int SPAN_END = 8;
   static final int SPAN_ATTRIBUTES = 9;
-  static final int SPAN_DROPPED_ATTRIBUTES = 10;
   static final int SPAN_EVENTS = 11;
   static final int SPAN_DROPPED_EVENTS = 12;
   static final int SPAN_LINKS = 13;
