@@ -65,6 +65,9 @@ public class CallSpanEncodingBenchmark {
     calls = new ArrayList<>();
     spans.forEach(s -> calls.add((CallSpan) s));
     spans.forEach(SpanData::getAttributes);
+    if (calls.size() != BATCH) {
+      throw new IllegalStateException(calls.size() + " spans made, not " + BATCH);
+    }
   }
 
   @Benchmark
