@@ -16,6 +16,8 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -70,39 +72,60 @@ final class PolicyEndpoints {
           keepAlive);
       return;
     }
-    reloader
-        .reloadNow()
-        .whenComplete(
-            (r, e) ->
-                ctx.executor()
-                    .execute(
-                        () -> {
-                          if (e != null) {
-                            send(
-                                ctx,
-                                HttpResponseStatus.INTERNAL_SERVER_ERROR,
-                                "text/plain",
-                                "reload failed: " + e + "\n",
-                                keepAlive);
-                            return;
-                          }
-                          StringBuilder b = new StringBuilder("{\"result\":");
-                          b.append(json(r.outcome().name().toLowerCase(java.util.Locale.ROOT)));
-                          b.append(",\"old_version\":").append(json(r.oldVersion()));
-                          b.append(",\"new_version\":").append(json(r.newVersion()));
-                          b.append(",\"rules_added\":").append(jsonList(r.diff().added()));
-                          b.append(",\"rules_removed\":").append(jsonList(r.diff().removed()));
-                          b.append(",\"rules_changed\":").append(jsonList(r.diff().changed()));
-                          b.append(",\"errors\":").append(jsonList(r.errors())).append("}\n");
-                          send(
-                              ctx,
-                              r.outcome() == PolicyReloader.Outcome.FAILED
-                                  ? HttpResponseStatus.UNPROCESSABLE_ENTITY
-                                  : HttpResponseStatus.OK,
-                              "application/json",
-                              b.toString(),
-                              keepAlive);
-                        }));
+    replyWhenDone(
+        ctx,
+        reloader.reloadNow(),
+        e -> "reload failed: " + e + "\n",
+        r ->
+            send(
+                ctx,
+                r.outcome() == PolicyReloader.Outcome.FAILED
+                    ? HttpResponseStatus.UNPROCESSABLE_ENTITY
+                    : HttpResponseStatus.OK,
+                "application/json",
+                reloadJson(r),
+                keepAlive),
+        keepAlive);
+  }
+
+  private static String reloadJson(PolicyReloader.Result r) {
+    StringBuilder b = new StringBuilder("{\"result\":");
+    b.append(json(r.outcome().name().toLowerCase(java.util.Locale.ROOT)));
+    b.append(",\"old_version\":").append(json(r.oldVersion()));
+    b.append(",\"new_version\":").append(json(r.newVersion()));
+    b.append(",\"rules_added\":").append(jsonList(r.diff().added()));
+    b.append(",\"rules_removed\":").append(jsonList(r.diff().removed()));
+    b.append(",\"rules_changed\":").append(jsonList(r.diff().changed()));
+    b.append(",\"errors\":").append(jsonList(r.errors())).append("}\n");
+    return b.toString();
+  }
+
+  /**
+   * When {@code work} (running off the event loop) completes, back on {@code ctx}'s event loop:
+   * {@code reply} with its result, or 500 with {@code failure}'s text.
+   */
+  private static <T> void replyWhenDone(
+      ChannelHandlerContext ctx,
+      CompletableFuture<T> work,
+      Function<Throwable, String> failure,
+      Consumer<T> reply,
+      boolean keepAlive) {
+    work.whenComplete(
+        (r, e) ->
+            ctx.executor()
+                .execute(
+                    () -> {
+                      if (e != null) {
+                        send(
+                            ctx,
+                            HttpResponseStatus.INTERNAL_SERVER_ERROR,
+                            "text/plain",
+                            failure.apply(e),
+                            keepAlive);
+                      } else {
+                        reply.accept(r);
+                      }
+                    }));
   }
 
   private static final Pattern MODE_BODY =
@@ -127,35 +150,21 @@ final class PolicyEndpoints {
         m.group(1).equals("policy")
             ? Optional.empty()
             : Optional.of(Mode.valueOf(m.group(1).toUpperCase(java.util.Locale.ROOT)));
-    CompletableFuture.supplyAsync(
+    CompletableFuture<ModeSwitch.Result> switched =
+        CompletableFuture.supplyAsync(
             () -> {
               try {
                 return modes.switchTo(mode);
               } catch (ConfigException e) {
                 throw new CompletionException(e);
               }
-            })
-        .whenComplete(
-            (r, e) ->
-                ctx.executor()
-                    .execute(
-                        () -> {
-                          if (e != null) {
-                            send(
-                                ctx,
-                                HttpResponseStatus.INTERNAL_SERVER_ERROR,
-                                "text/plain",
-                                "mode switch failed: " + e.getMessage() + "\n",
-                                keepAlive);
-                          } else {
-                            send(
-                                ctx,
-                                HttpResponseStatus.OK,
-                                "application/json",
-                                modeJson(r),
-                                keepAlive);
-                          }
-                        }));
+            });
+    replyWhenDone(
+        ctx,
+        switched,
+        e -> "mode switch failed: " + e.getMessage() + "\n",
+        r -> send(ctx, HttpResponseStatus.OK, "application/json", modeJson(r), keepAlive),
+        keepAlive);
   }
 
   /** {@code GET /v1/mode}: the mode in force and whether the admin API chose it. */
