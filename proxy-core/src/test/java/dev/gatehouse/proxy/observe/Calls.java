@@ -48,6 +48,19 @@ public final class Calls {
         T0.plusMillis(25));
   }
 
+  /** A CONNECT to github.com:443 allowed by rule {@code github}: 200, tunnelled as {@code tls}. */
+  public static CallEnd allowedConnect(TlsMode tls) {
+    return end(
+        decision(Action.ALLOW, Reason.RULE_ALLOW, "github", "ci"),
+        "CONNECT",
+        "github.com:443",
+        "github.com",
+        443,
+        200,
+        tls,
+        Optional.empty());
+  }
+
   /** A GET denied by default: 403, no upstream. */
   public static CallEnd deniedGet(String host) {
     return new CallEnd(

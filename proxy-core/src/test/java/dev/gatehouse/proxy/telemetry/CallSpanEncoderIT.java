@@ -103,16 +103,7 @@ class CallSpanEncoderIT {
             Map.of("traceparent", TRACEPARENT),
             "127.0.0.1");
     spans.begin(child).end(Calls.allowedGet());
-    tunnel.end(
-        Calls.end(
-            Calls.decision(Action.ALLOW, Reason.RULE_ALLOW, "github", "ci"),
-            "CONNECT",
-            "github.com:443",
-            "github.com",
-            443,
-            200,
-            TlsMode.INTERCEPT,
-            Optional.empty()));
+    tunnel.end(Calls.allowedConnect(TlsMode.INTERCEPT));
     spans
         .begin(Calls.start("req-upstream-error", CallKind.HTTP))
         .end(

@@ -191,18 +191,7 @@ class SpanObserverTest {
 
   @Test
   void tunnel_connectSpanWithoutBodySizes() {
-    spans
-        .begin(Calls.start("t", CallKind.TUNNEL))
-        .end(
-            Calls.end(
-                Calls.decision(Action.ALLOW, Reason.RULE_ALLOW, "github", "ci"),
-                "CONNECT",
-                "github.com:443",
-                "github.com",
-                443,
-                200,
-                TlsMode.TUNNEL,
-                Optional.empty()));
+    spans.begin(Calls.start("t", CallKind.TUNNEL)).end(Calls.allowedConnect(TlsMode.TUNNEL));
     SpanData span = only();
     assertThat(span.getName()).isEqualTo("CONNECT");
     assertThat(span.getAttributes().get(TLS)).isEqualTo("tunnel");
