@@ -8,8 +8,11 @@ public enum Action {
   DENY,
   ASK;
 
+  // made once: every call's span and audit line carries it
+  private final String wireName = name().toLowerCase(Locale.ROOT);
+
   /** The spelling used in YAML, headers, spans and audit records. */
   public String wireName() {
-    return name().toLowerCase(Locale.ROOT);
+    return wireName;
   }
 }

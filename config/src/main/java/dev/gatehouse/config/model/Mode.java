@@ -7,7 +7,10 @@ public enum Mode {
   ENFORCE,
   REPORT;
 
+  // made once: every call's span and audit line carries it
+  private final String wireName = name().toLowerCase(Locale.ROOT);
+
   public String wireName() {
-    return name().toLowerCase(Locale.ROOT);
+    return wireName;
   }
 }
