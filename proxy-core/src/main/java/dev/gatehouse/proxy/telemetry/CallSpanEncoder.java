@@ -256,14 +256,15 @@ final class CallSpanEncoder implements AttributeSink {
   @Override
   public void put(AttributeKey<Boolean> key, boolean value) {
     Slot slot = slot(key);
-    if (slot.repeats(value)) {
+    long bit = value ? 1 : 0;
+    if (slot.repeats(bit)) {
       return;
     }
     int start = out.size();
     keyValueHead(SPAN_ATTRIBUTES, slot.key, 2);
     out.tag(ANY_BOOL, VARINT);
-    out.varint(value ? 1 : 0);
-    slot.written(value, start);
+    out.varint(bit);
+    slot.written(bit, start);
   }
 
   /** The KeyValue tag and length, its key, and the tag and length of an AnyValue of {@code any}. */
@@ -297,7 +298,9 @@ final class CallSpanEncoder implements AttributeSink {
    */
   private final class Slot {
     final byte[] key; // the KeyValue.key field: tag, length, UTF-8
-    private Object last; // the last value written (a String, Long or Boolean)
+    // the last value written: a string, or a number or boolean (as 0 or 1) unboxed
+    private String lastString;
+    private long lastNumber;
     private byte[] lastField; // its whole KeyValue field, once it has repeated
 
     Slot(byte[] key) {
@@ -305,22 +308,35 @@ final class CallSpanEncoder implements AttributeSink {
     }
 
     /** True when {@code value} is the last value and its field was copied out again. */
-    boolean repeats(Object value) {
-      if (lastField != null && (value == last || value.equals(last))) {
-        out.raw(lastField);
-        return true;
-      }
-      return false;
+    boolean repeats(String value) {
+      return lastField != null && (value == lastString || value.equals(lastString)) && copied();
+    }
+
+    boolean repeats(long value) {
+      return lastField != null && value == lastNumber && copied();
+    }
+
+    private boolean copied() {
+      out.raw(lastField);
+      return true;
     }
 
     /** {@code value}'s field was written from {@code start}. */
-    void written(Object value, int start) {
-      if (value.equals(last)) {
-        lastField = out.copyFrom(start); // the second time in a row: worth keeping
-      } else {
-        last = value;
-        lastField = null;
-      }
+    void written(String value, int start) {
+      boolean again = value.equals(lastString);
+      lastString = value;
+      keep(again, start);
+    }
+
+    void written(long value, int start) {
+      boolean again = value == lastNumber;
+      lastNumber = value;
+      keep(again, start);
+    }
+
+    /** The second time in a row, the field is worth keeping; a new value drops it. */
+    private void keep(boolean again, int start) {
+      lastField = again ? out.copyFrom(start) : null;
     }
   }
 
