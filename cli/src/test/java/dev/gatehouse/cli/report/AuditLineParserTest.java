@@ -33,9 +33,7 @@ class AuditLineParserTest {
         new AuditSink() {
           @Override
           public void write(AuditRecord r) {
-            StringBuilder b = new StringBuilder();
-            r.appendJson(b);
-            lines.add(b.toString());
+            lines.add(r.toJson());
           }
 
           @Override

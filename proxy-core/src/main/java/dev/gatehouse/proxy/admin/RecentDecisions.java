@@ -58,7 +58,7 @@ public final class RecentDecisions implements CallObserver {
         out.append(',');
       }
       first = false;
-      c.appendJson(out);
+      out.append(c.json());
     }
     return out.append("]}\n").toString();
   }
@@ -82,8 +82,8 @@ public final class RecentDecisions implements CallObserver {
     }
 
     /** The audit line's {@code decision} record; ids this ring does not keep are null. */
-    void appendJson(StringBuilder out) {
-      new DecisionRecord(start, end, null, null, null).appendJson(out);
+    String json() {
+      return new DecisionRecord(start, end, null, null, null).toJson();
     }
   }
 }

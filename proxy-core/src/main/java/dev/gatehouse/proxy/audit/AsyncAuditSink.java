@@ -2,7 +2,6 @@ package dev.gatehouse.proxy.audit;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -128,7 +127,7 @@ final class AsyncAuditSink implements AuditSink {
 
   private void run() {
     List<AuditRecord> batch = new ArrayList<>(MAX_BATCH);
-    StringBuilder line = new StringBuilder(512);
+    JsonLine line = new JsonLine();
     long lastSync = System.nanoTime();
     boolean dirty = false;
     try {
@@ -189,7 +188,7 @@ final class AsyncAuditSink implements AuditSink {
     }
   }
 
-  private void writeBatch(List<AuditRecord> batch, StringBuilder line) {
+  private void writeBatch(List<AuditRecord> batch, JsonLine line) {
     int n = batch.size();
     int ok = 0;
     for (int i = 0; i < n; i++) {
@@ -197,18 +196,16 @@ final class AsyncAuditSink implements AuditSink {
       if (r == WAKE) {
         continue;
       }
-      byte[] bytes;
       try {
-        line.setLength(0);
-        r.appendJson(line);
-        line.append('\n');
-        bytes = line.toString().getBytes(StandardCharsets.UTF_8);
+        line.reset();
+        r.writeJson(line);
+        line.raw('\n');
       } catch (RuntimeException e) {
         lose(1, "audit record could not be serialised: " + e);
         continue;
       }
       try {
-        out.write(bytes);
+        out.write(line.array(), line.length());
         ok++;
       } catch (IOException | RuntimeException e) {
         lose(1, "audit write failed: " + e);

@@ -6,6 +6,13 @@ package dev.gatehouse.proxy.audit;
  */
 public interface AuditRecord {
 
-  /** Appends this record as one JSON object, without a line terminator. */
-  void appendJson(StringBuilder out);
+  /** Writes this record as one JSON object, without a line terminator. */
+  void writeJson(JsonLine out);
+
+  /** This record as JSON text, as its audit line has it (the admin API, tests). */
+  default String toJson() {
+    JsonLine line = new JsonLine(512);
+    writeJson(line);
+    return line.toString();
+  }
 }

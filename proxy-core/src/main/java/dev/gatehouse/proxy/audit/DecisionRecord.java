@@ -3,6 +3,7 @@ package dev.gatehouse.proxy.audit;
 import dev.gatehouse.policy.Decision;
 import dev.gatehouse.proxy.observe.CallEnd;
 import dev.gatehouse.proxy.observe.CallStart;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
@@ -13,64 +14,61 @@ import java.time.Duration;
 public record DecisionRecord(
     CallStart start, CallEnd end, String traceId, String spanId, String parentRequestId)
     implements AuditRecord {
-  // each field's separator, key and colon, appended in one piece
-  private static final String REQUEST_ID = ",\"request_id\":";
-  private static final String PARENT_REQUEST_ID = ",\"parent_request_id\":";
-  private static final String KIND = ",\"kind\":";
-  private static final String AGENT = ",\"agent\":";
-  private static final String CLIENT_ADDRESS = ",\"client_address\":";
-  private static final String METHOD = ",\"method\":";
-  private static final String URL = ",\"url\":";
-  private static final String HOST = ",\"host\":";
-  private static final String DECISION = ",\"decision\":";
-  private static final String REASON = ",\"reason\":";
-  private static final String RULE = ",\"rule\":";
-  private static final String TLS = ",\"tls\":";
-  private static final String POLICY_VERSION = ",\"policy_version\":";
-  private static final String APPROVAL_ID = ",\"approval_id\":";
-  private static final String PEER_ADDRESS = ",\"peer_address\":";
-  private static final String TRACE_ID = ",\"trace_id\":";
-  private static final String SPAN_ID = ",\"span_id\":";
+  // each field's separator, quoted key and colon, appended in one copy
+  private static final byte[] START = "{\"ts\":".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] TYPE = ",\"type\":\"decision\"".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] REQUEST_ID = JsonLine.key("request_id");
+  private static final byte[] PARENT_REQUEST_ID = JsonLine.key("parent_request_id");
+  private static final byte[] KIND = JsonLine.key("kind");
+  private static final byte[] AGENT = JsonLine.key("agent");
+  private static final byte[] CLIENT_ADDRESS = JsonLine.key("client_address");
+  private static final byte[] METHOD = JsonLine.key("method");
+  private static final byte[] URL = JsonLine.key("url");
+  private static final byte[] HOST = JsonLine.key("host");
+  private static final byte[] PORT = JsonLine.key("port");
+  private static final byte[] DECISION = JsonLine.key("decision");
+  private static final byte[] REASON = JsonLine.key("reason");
+  private static final byte[] RULE = JsonLine.key("rule");
+  private static final byte[] ENFORCED = JsonLine.key("enforced");
+  private static final byte[] TLS = JsonLine.key("tls");
+  private static final byte[] STATUS = JsonLine.key("status");
+  private static final byte[] BYTES_IN = JsonLine.key("bytes_in");
+  private static final byte[] BYTES_OUT = JsonLine.key("bytes_out");
+  private static final byte[] POLICY_VERSION = JsonLine.key("policy_version");
+  private static final byte[] APPROVAL_ID = JsonLine.key("approval_id");
+  private static final byte[] PEER_ADDRESS = JsonLine.key("peer_address");
+  private static final byte[] DURATION_MS = JsonLine.key("duration_ms");
+  private static final byte[] TRACE_ID = JsonLine.key("trace_id");
+  private static final byte[] SPAN_ID = JsonLine.key("span_id");
 
   @Override
-  public void appendJson(StringBuilder out) {
+  public void writeJson(JsonLine out) {
     Decision d = end.decision();
-    out.append("{\"ts\":\"");
-    Json.timestamp(out, start.startTime());
-    out.append("\",\"type\":\"decision\"");
-    field(out, REQUEST_ID, start.requestId());
-    field(out, PARENT_REQUEST_ID, parentRequestId);
-    field(out, KIND, start.kind().wireName());
-    field(out, AGENT, d.agent());
-    field(out, CLIENT_ADDRESS, start.clientAddress());
-    field(out, METHOD, end.method());
-    field(out, URL, UrlRedaction.redact(end.urlFull()));
-    field(out, HOST, end.host());
-    out.append(",\"port\":").append(end.port());
-    field(out, DECISION, d.action().wireName());
-    field(out, REASON, d.reason().wireName());
-    field(out, RULE, d.ruleId());
-    out.append(",\"enforced\":").append(d.enforced());
-    field(out, TLS, end.tls().wireName());
-    out.append(",\"status\":").append(end.statusCode());
-    out.append(",\"bytes_in\":").append(end.bytesIn());
-    out.append(",\"bytes_out\":").append(end.bytesOut());
-    field(out, POLICY_VERSION, d.policyVersion());
-    field(out, APPROVAL_ID, end.approvalId().orElse(null));
-    field(out, PEER_ADDRESS, end.peerAddress().orElse(null));
+    out.raw(START).timestamp(start.startTime()).raw(TYPE);
+    out.raw(REQUEST_ID).string(start.requestId());
+    out.raw(PARENT_REQUEST_ID).string(parentRequestId);
+    out.raw(KIND).string(start.kind().wireName());
+    out.raw(AGENT).string(d.agent());
+    out.raw(CLIENT_ADDRESS).string(start.clientAddress());
+    out.raw(METHOD).string(end.method());
+    out.raw(URL).string(UrlRedaction.redact(end.urlFull()));
+    out.raw(HOST).string(end.host());
+    out.raw(PORT).number(end.port());
+    out.raw(DECISION).string(d.action().wireName());
+    out.raw(REASON).string(d.reason().wireName());
+    out.raw(RULE).string(d.ruleId());
+    out.raw(ENFORCED).bool(d.enforced());
+    out.raw(TLS).string(end.tls().wireName());
+    out.raw(STATUS).number(end.statusCode());
+    out.raw(BYTES_IN).number(end.bytesIn());
+    out.raw(BYTES_OUT).number(end.bytesOut());
+    out.raw(POLICY_VERSION).string(d.policyVersion());
+    out.raw(APPROVAL_ID).string(end.approvalId().orElse(null));
+    out.raw(PEER_ADDRESS).string(end.peerAddress().orElse(null));
     long millis = Duration.between(start.startTime(), end.endTime()).toMillis();
-    out.append(",\"duration_ms\":").append(Math.max(0, millis));
-    field(out, TRACE_ID, traceId);
-    field(out, SPAN_ID, spanId);
-    out.append('}');
-  }
-
-  private static void field(StringBuilder out, String prefix, String value) {
-    out.append(prefix);
-    if (value == null) {
-      out.append("null");
-    } else {
-      Json.string(out, value);
-    }
+    out.raw(DURATION_MS).number(Math.max(0, millis));
+    out.raw(TRACE_ID).string(traceId);
+    out.raw(SPAN_ID).string(spanId);
+    out.raw('}');
   }
 }

@@ -18,17 +18,11 @@ record EventRecord(Instant time, String type, Map<String, Object> fields) implem
   }
 
   @Override
-  public void appendJson(StringBuilder out) {
-    out.append("{\"ts\":\"");
-    Json.timestamp(out, time);
-    out.append("\",\"type\":");
-    Json.string(out, type);
+  public void writeJson(JsonLine out) {
+    out.raw("{\"ts\":").timestamp(time).raw(",\"type\":").string(type);
     for (Map.Entry<String, Object> e : fields.entrySet()) {
-      out.append(',');
-      Json.string(out, e.getKey());
-      out.append(':');
-      Json.value(out, e.getValue());
+      out.raw(',').string(e.getKey()).raw(':').value(e.getValue());
     }
-    out.append('}');
+    out.raw('}');
   }
 }

@@ -54,12 +54,12 @@ final class RotatingFileWriter implements LineWriter {
   }
 
   @Override
-  public void write(byte[] line) throws IOException {
-    if (size > 0 && size + line.length > maxSize) {
+  public void write(byte[] line, int length) throws IOException {
+    if (size > 0 && size + length > maxSize) {
       rotate();
     }
-    out.write(line);
-    size += line.length;
+    out.write(line, 0, length);
+    size += length;
   }
 
   @Override

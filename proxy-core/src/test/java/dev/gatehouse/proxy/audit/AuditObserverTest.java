@@ -27,9 +27,7 @@ class AuditObserverTest {
 
     @Override
     public synchronized void write(AuditRecord record) {
-      StringBuilder out = new StringBuilder();
-      record.appendJson(out);
-      lines.add(out.toString());
+      lines.add(record.toJson());
     }
 
     @Override

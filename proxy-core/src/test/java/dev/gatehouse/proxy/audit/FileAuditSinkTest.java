@@ -31,11 +31,12 @@ class FileAuditSinkTest {
   @TempDir Path dir;
 
   private static AuditRecord seq(long n) {
-    return out -> {
-      out.append("{\"type\":\"test\",\"seq\":").append(n).append(",\"pad\":");
-      Json.string(out, "x".repeat(200));
-      out.append('}');
-    };
+    return out ->
+        out.raw("{\"type\":\"test\",\"seq\":")
+            .number(n)
+            .raw(",\"pad\":")
+            .string("x".repeat(200))
+            .raw('}');
   }
 
   private static List<Long> seqs(List<String> lines) {

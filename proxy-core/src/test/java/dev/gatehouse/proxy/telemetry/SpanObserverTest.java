@@ -307,9 +307,7 @@ class SpanObserverTest {
         new AuditSink() {
           @Override
           public void write(AuditRecord r) {
-            StringBuilder b = new StringBuilder();
-            r.appendJson(b);
-            lines.add(b.toString());
+            lines.add(r.toJson());
           }
 
           @Override
