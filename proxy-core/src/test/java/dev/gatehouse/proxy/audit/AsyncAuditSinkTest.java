@@ -124,4 +124,20 @@ class AsyncAuditSinkTest {
     assertThat(sink.lost()).isEqualTo(5);
     assertThat(sink.written()).isZero();
   }
+
+  @Test
+  void write_recordThatCannotBeSerialised_countedLostAndTheNextOneWritten() {
+    StalledWriter out = new StalledWriter();
+    out.release.countDown();
+    AsyncAuditSink sink = new AsyncAuditSink(out, 16, Duration.ZERO, Duration.ofSeconds(30));
+    sink.write(
+        line -> {
+          throw new IllegalStateException("a record that cannot be written");
+        });
+    sink.write(line(7));
+    sink.close();
+    assertThat(sink.lost()).isEqualTo(1);
+    assertThat(sink.written()).isEqualTo(1);
+    assertThat(out.lines).containsExactly("{\"n\":7}\n");
+  }
 }
