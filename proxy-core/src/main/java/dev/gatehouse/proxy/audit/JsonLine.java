@@ -6,11 +6,11 @@ import java.util.Arrays;
 
 /**
  * One audit line as UTF-8 JSON bytes, written straight into a reusable array: the writer thread
- * serialises every record into one of these and hands its bytes to the file, with no {@code String}
- * in between (issue 5: building a {@code StringBuilder}, then a {@code String}, then its bytes was
- * most of the writer's time per line). Plain ASCII values, nearly all of them, are checked and
- * copied in one pass; anything else goes through {@link Json}, so the escaping rules live in one
- * place. Not thread-safe.
+ * serialises every record into one of these and hands its bytes to the file, with no {@code
+ * StringBuilder}, {@code String} or extra copy in between (issue 5; the writer's CPU per line fell
+ * by about a fifth: BENCHMARKS.md, session 4). Plain ASCII values, nearly all of them, are checked
+ * and copied in one pass; anything else goes through {@link Json}, so the escaping rules live in
+ * one place. Not thread-safe.
  */
 public final class JsonLine {
   private static final byte[] NULL = {'n', 'u', 'l', 'l'};
@@ -23,7 +23,7 @@ public final class JsonLine {
   private byte[] bytes;
   private int length;
   private StringBuilder scratch; // the rare value that is not plain ASCII
-  // the date and time up to the second of the last timestamp: records come in time order
+  // the date and time up to the second of the last timestamp: the next is usually the same second
   private long prefixSecond = Long.MIN_VALUE;
   private final byte[] prefix = new byte[SECOND_PREFIX];
 
@@ -65,7 +65,7 @@ public final class JsonLine {
     return bytes(json);
   }
 
-  /** {@code ,"name":} as bytes for {@link #raw(byte[])}; {@code name} needs no escaping. */
+  /** {@code ,"name":} (the name escaped) as bytes, made once, for {@link #raw(byte[])}. */
   public static byte[] key(String name) {
     StringBuilder s = new StringBuilder().append(',');
     Json.string(s, name);
