@@ -22,11 +22,6 @@ import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.extension.AfterAllCallback;
-import org.junit.jupiter.api.extension.AfterEachCallback;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
-import org.junit.jupiter.api.extension.BeforeEachCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Runs {@link GatehouseServer} in-process for socket tests: proxy and admin on 127.0.0.1 port 0,
@@ -38,12 +33,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * 127.0.0.1 only, so the {@link CanaryListener}s on 127.0.0.2 and ::1 stay blocked. Lifecycle as
  * {@link UpstreamServer}: static field per class, instance field per test.
  */
-public final class GatehouseExtension
-    implements BeforeAllCallback,
-        AfterAllCallback,
-        BeforeEachCallback,
-        AfterEachCallback,
-        AutoCloseable {
+public final class GatehouseExtension extends ClassOrTestResource {
 
   public static final String ADMIN_TOKEN = "test-admin-token-0123456789";
   public static final String ADMIN_TOKEN_ENV = "GATEHOUSE_ADMIN_TOKEN";
@@ -64,7 +54,6 @@ public final class GatehouseExtension
   private Path dir;
   private Path policyFile;
   private GatehouseServer server;
-  private boolean perTest;
 
   private GatehouseExtension(String policyYaml, TestDnsServer dns) {
     this.initialPolicy = checkLoopbackOnly(policyYaml);
@@ -131,30 +120,11 @@ public final class GatehouseExtension
   // ---- lifecycle ----
 
   @Override
-  public void beforeAll(ExtensionContext context) {
-    start();
+  boolean running() {
+    return server != null;
   }
 
   @Override
-  public void afterAll(ExtensionContext context) {
-    close();
-  }
-
-  @Override
-  public void beforeEach(ExtensionContext context) {
-    if (server == null) {
-      perTest = true;
-      start();
-    }
-  }
-
-  @Override
-  public void afterEach(ExtensionContext context) {
-    if (perTest) {
-      close();
-    }
-  }
-
   public synchronized GatehouseExtension start() {
     if (server != null) {
       return this;

@@ -34,11 +34,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.extension.AfterAllCallback;
-import org.junit.jupiter.api.extension.AfterEachCallback;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
-import org.junit.jupiter.api.extension.BeforeEachCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A UDP DNS server on 127.0.0.1:&lt;random&gt; for socket tests: answers A and AAAA for the names
@@ -50,12 +45,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * {@link UpstreamServer}: static field per class (queries cleared before each test, mappings kept),
  * instance field per test.
  */
-public final class TestDnsServer
-    implements BeforeAllCallback,
-        AfterAllCallback,
-        BeforeEachCallback,
-        AfterEachCallback,
-        AutoCloseable {
+public final class TestDnsServer extends ClassOrTestResource {
 
   /** One question received: the name as asked (lower case, no trailing dot) and its type. */
   public record Query(String name, String type) {}
@@ -67,7 +57,6 @@ public final class TestDnsServer
 
   private EventLoopGroup group;
   private Channel channel;
-  private boolean perTest;
 
   public static TestDnsServer create() {
     return new TestDnsServer();
@@ -108,32 +97,16 @@ public final class TestDnsServer
   // ---- lifecycle ----
 
   @Override
-  public void beforeAll(ExtensionContext context) {
-    start();
+  boolean running() {
+    return channel != null;
   }
 
   @Override
-  public void afterAll(ExtensionContext context) {
-    close();
+  void betweenTests() {
+    queries.clear();
   }
 
   @Override
-  public void beforeEach(ExtensionContext context) {
-    if (channel == null) {
-      perTest = true;
-      start();
-    } else {
-      queries.clear();
-    }
-  }
-
-  @Override
-  public void afterEach(ExtensionContext context) {
-    if (perTest) {
-      close();
-    }
-  }
-
   public synchronized TestDnsServer start() {
     if (channel != null) {
       return this;

@@ -52,11 +52,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.extension.AfterAllCallback;
-import org.junit.jupiter.api.extension.AfterEachCallback;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
-import org.junit.jupiter.api.extension.BeforeEachCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * An origin server for socket tests: HTTP/1.1 (optionally TLS) on 127.0.0.1, port 0.
@@ -81,12 +76,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  *
  * Every response carries {@code X-Upstream: <name>} so a test can tell which origin answered.
  */
-public final class UpstreamServer
-    implements BeforeAllCallback,
-        AfterAllCallback,
-        BeforeEachCallback,
-        AfterEachCallback,
-        AutoCloseable {
+public final class UpstreamServer extends ClassOrTestResource {
 
   /** How the server answers requests outside {@code /slow} and {@code /reset}. */
   public enum Mode {
@@ -114,7 +104,6 @@ public final class UpstreamServer
   private Channel serverChannel;
   private Path tempDir;
   private TestCertificates certificates;
-  private boolean perTest;
 
   private UpstreamServer(String name, List<String> tlsNames) {
     this.name = name;
@@ -144,34 +133,22 @@ public final class UpstreamServer
   // ---- lifecycle ----
 
   @Override
-  public void beforeAll(ExtensionContext context) {
-    start();
+  boolean running() {
+    return serverChannel != null;
   }
 
   @Override
-  public void afterAll(ExtensionContext context) {
-    close();
+  void betweenTests() {
+    reset();
   }
 
   @Override
-  public void beforeEach(ExtensionContext context) {
-    if (serverChannel == null) {
-      perTest = true;
-      start();
-    } else {
-      reset();
-    }
-  }
-
-  @Override
-  public void afterEach(ExtensionContext context) {
+  void afterTest() {
     releaseSlow();
-    if (perTest) {
-      close();
-    }
   }
 
   /** Binds 127.0.0.1:0 (idempotent). */
+  @Override
   public synchronized UpstreamServer start() {
     if (serverChannel != null) {
       return this;
