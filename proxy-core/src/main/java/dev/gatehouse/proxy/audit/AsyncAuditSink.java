@@ -24,15 +24,18 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class AsyncAuditSink implements AuditSink {
   private static final System.Logger LOG = System.getLogger(AsyncAuditSink.class.getName());
-  private static final int MAX_BATCH = 1024;
+  // a batch under half of this is small and lingers: 20 ms of up to ~100k records/s
+  private static final int MAX_BATCH = 4096;
   private static final long IDLE_POLL_MILLIS = 200;
 
   /**
-   * Measured on keep-alive interception at ~2,800 records/s: at 1 ms the writer woke ~700 times a
-   * second and its sleeps and writes cost ~7 % of the proxy's CPU; at 5 ms it wakes ~200 times. A
-   * crash loses at most this much more than it would anyway.
+   * Each wake-up of the writer costs about 85 µs (sleep, drain, write, flush; estimated from its
+   * CPU per record at two rates) however few records it finds. At 1 ms it woke ~700 times a second
+   * on keep-alive interception (~7 % of the proxy's CPU); at 5 ms ~200 times, still 4.3-5.5 µs per
+   * intercepted request at 8k requests/s; at 20 ms 3.0-3.4 (BENCHMARKS.md, session 4). A crash
+   * loses at most this much more than it would anyway.
    */
-  static final long LINGER_MILLIS = 5;
+  static final long LINGER_MILLIS = 20;
 
   private static final long SYNC_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
   private static final long LOSS_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
