@@ -12,6 +12,7 @@ import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
 import net.jqwik.api.constraints.LongRange;
 
 /**
@@ -48,9 +49,9 @@ class JsonLinePropertyTest {
             '\u2029', '\ud83d', '\ude00', '日');
     Arbitrary<Character> any =
         Arbitraries.frequencyOf(
-            net.jqwik.api.Tuple.of(8, Arbitraries.chars().range(' ', '~')),
-            net.jqwik.api.Tuple.of(2, special),
-            net.jqwik.api.Tuple.of(1, Arbitraries.chars()));
+            Tuple.of(8, Arbitraries.chars().range(' ', '~')),
+            Tuple.of(2, special),
+            Tuple.of(1, Arbitraries.chars()));
     return any.list()
         .ofMaxSize(300)
         .map(
