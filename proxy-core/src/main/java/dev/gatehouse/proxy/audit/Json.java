@@ -90,7 +90,7 @@ public final class Json {
    * (C0, DEL and C1: a CSI U+009B could drive a terminal showing the log), line or paragraph
    * separator, or surrogate.
    */
-  private static boolean plain(char c) {
+  static boolean plain(char c) {
     if (c < 0x7f) {
       return c >= 0x20 && c != '"' && c != '\\';
     }

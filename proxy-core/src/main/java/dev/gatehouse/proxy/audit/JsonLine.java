@@ -91,7 +91,7 @@ public final class JsonLine {
     b[p++] = '"';
     for (int i = 0; i < n; i++) {
       char c = value.charAt(i);
-      if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') {
+      if (c >= 0x7f || !Json.plain(c)) { // ASCII here; Json's rules decide what to escape
         return escaped(value); // nothing of the value was kept: length is unchanged
       }
       b[p++] = (byte) c;
