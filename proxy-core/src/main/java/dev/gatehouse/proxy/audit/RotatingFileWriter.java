@@ -19,24 +19,36 @@ import java.util.zip.GZIPOutputStream;
  * {@code maxSize}, the file is fsynced and closed, {@code .N} becomes {@code .N+1} (the oldest,
  * {@code .keep}, is deleted), the file becomes {@code .1} (gzipped when asked) and a new file is
  * started. A single line larger than {@code maxSize} still goes into a file of its own: a record is
- * never cut.
+ * never cut. Bytes forced to disk are dropped from the page cache ({@link PageCacheDropper}), up to
+ * a {@value #DROP_ALIGN}-byte boundary while the file is written (the page the next line goes into
+ * stays, or appending would read it back), the whole file when it is closed.
  */
 final class RotatingFileWriter implements LineWriter {
   private static final int BUFFER = 64 * 1024;
+  // a multiple of every page size Linux uses (4 KiB, 16 KiB, 64 KiB)
+  static final long DROP_ALIGN = 64 * 1024;
 
   private final Path file;
   private final long maxSize;
   private final int keep;
   private final boolean gzip;
+  private final PageCacheDropper pageCache;
   private FileChannel channel;
   private OutputStream out;
   private long size;
+  private long dropped; // bytes of the current file already dropped from the page cache
 
   RotatingFileWriter(Path file, long maxSize, int keep, boolean gzip) throws IOException {
+    this(file, maxSize, keep, gzip, PageCacheDropper.system());
+  }
+
+  RotatingFileWriter(Path file, long maxSize, int keep, boolean gzip, PageCacheDropper pageCache)
+      throws IOException {
     this.file = file.toAbsolutePath();
     this.maxSize = maxSize;
     this.keep = keep;
     this.gzip = gzip;
+    this.pageCache = pageCache;
     Path dir = this.file.getParent();
     if (dir != null) {
       Files.createDirectories(dir);
@@ -50,6 +62,7 @@ final class RotatingFileWriter implements LineWriter {
         FileChannel.open(
             file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
     size = channel.size();
+    dropped = 0;
     out = new BufferedOutputStream(Channels.newOutputStream(channel), BUFFER);
   }
 
@@ -67,20 +80,34 @@ final class RotatingFileWriter implements LineWriter {
     out.flush();
     if (sync) {
       channel.force(false);
+      long synced = size - size % DROP_ALIGN;
+      if (synced > dropped) {
+        pageCache.drop(file, dropped, synced);
+        dropped = synced;
+      }
     }
   }
 
   @Override
   public void close() throws IOException {
+    close(true);
+  }
+
+  /** Flushes, forces and closes; {@code drop}: then all of the file leaves the page cache. */
+  private void close(boolean drop) throws IOException {
     try {
-      flush(true);
+      out.flush();
+      channel.force(false);
     } finally {
       out.close();
+    }
+    if (drop) {
+      pageCache.drop(file, dropped, 0);
     }
   }
 
   private void rotate() throws IOException {
-    close();
+    close(!gzip); // gzip reads it back first: it leaves the cache when it is deleted
     String suffix = gzip ? ".gz" : "";
     if (keep == 0) {
       Files.delete(file);
