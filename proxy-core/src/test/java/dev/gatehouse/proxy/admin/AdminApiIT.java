@@ -54,10 +54,8 @@ class AdminApiIT {
     String allowed = TestPolicies.ORIGIN + ":" + upstream.port();
     String denied = TestPolicies.DENIED + ":" + upstream.port();
     try (RawClient c = gatehouse.client()) {
-      c.send("GET http://" + allowed + "/ok HTTP/1.1\r\nHost: " + allowed + "\r\n\r\n");
-      assertThat(c.readResponse().status()).isEqualTo(200);
-      c.send("GET http://" + denied + "/no HTTP/1.1\r\nHost: " + denied + "\r\n\r\n");
-      RawResponse refusal = c.readResponse();
+      assertThat(c.get(allowed, "/ok").status()).isEqualTo(200);
+      RawResponse refusal = c.get(denied, "/no");
       assertThat(refusal.status()).isEqualTo(403);
       String requestId = refusal.header("Gatehouse-Request-Id");
 
@@ -145,8 +143,7 @@ class AdminApiIT {
   void metrics_withBearer_countDecisions() {
     try (RawClient c = gatehouse.client()) {
       String denied = TestPolicies.DENIED + ":" + upstream.port();
-      c.send("GET http://" + denied + "/ HTTP/1.1\r\nHost: " + denied + "\r\n\r\n");
-      assertThat(c.readResponse().status()).isEqualTo(403);
+      assertThat(c.get(denied, "/").status()).isEqualTo(403);
     }
     RawResponse r = gatehouse.admin("GET", "/metrics", TOKEN);
     assertThat(r.status()).as(r.toString()).isEqualTo(200);

@@ -99,8 +99,7 @@ class ProxyAuthIT {
   @Test
   void connectWithoutCredentials_is407() {
     try (RawClient c = gatehouse.client()) {
-      c.send("CONNECT " + origin() + " HTTP/1.1\r\nHost: " + origin() + "\r\n\r\n");
-      RawResponse r = c.readResponse();
+      RawResponse r = c.connectTo(origin());
       assertGatehouseBlock(r, 407, "auth_required");
       assertThat(r.header("Proxy-Authenticate")).startsWith("Basic");
     }
@@ -232,14 +231,12 @@ class ProxyAuthIT {
     @Test
     void noCredentials_fromAgentSource_identifiedAndAllowed() {
       try (RawClient c = bySource.client()) {
-        c.send("GET http://" + origin() + "/echo/src HTTP/1.1\r\nHost: " + origin() + "\r\n\r\n");
-        RawResponse r = c.readResponse();
+        RawResponse r = c.get(origin(), "/echo/src");
         assertThat(r.status()).as(r.toString()).isEqualTo(200);
       }
       try (RawClient c = bySource.client()) {
         String other = "www.origin.test:" + upstream.port();
-        c.send("GET http://" + other + "/ HTTP/1.1\r\nHost: " + other + "\r\n\r\n");
-        RawResponse r = c.readResponse();
+        RawResponse r = c.get(other, "/");
         assertGatehouseBlock(r, 403, "default_deny");
         assertThat(r.bodyText().lines().findFirst().orElseThrow())
             .contains("\"agent\":\"local-runner\"");

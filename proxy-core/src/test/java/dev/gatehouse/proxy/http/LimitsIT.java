@@ -46,8 +46,7 @@ class LimitsIT {
   }
 
   private static void assertServes(RawClient c, String path) {
-    c.send("GET http://" + origin() + path + " HTTP/1.1\r\nHost: " + origin() + "\r\n\r\n");
-    RawResponse r = c.readResponse();
+    RawResponse r = c.get(origin(), path);
     assertThat(r.status()).as(r.toString()).isEqualTo(200);
   }
 
@@ -78,8 +77,7 @@ class LimitsIT {
     boolean served = false;
     for (int attempt = 0; attempt < 50 && !served; attempt++) {
       try (RawClient c = gatehouse.client()) {
-        c.send("GET http://" + origin() + "/echo/after HTTP/1.1\r\nHost: " + origin() + "\r\n\r\n");
-        served = c.readResponse().status() == 200;
+        served = c.get(origin(), "/echo/after").status() == 200;
       }
     }
     assertThat(served).isTrue();

@@ -47,8 +47,7 @@ class UpstreamFailureIT {
 
   private static RawResponse get(String authority, String path) {
     try (RawClient c = gatehouse.client()) {
-      c.send("GET http://" + authority + path + " HTTP/1.1\r\nHost: " + authority + "\r\n\r\n");
-      return c.readResponse();
+      return c.get(authority, path);
     }
   }
 
@@ -110,12 +109,10 @@ class UpstreamFailureIT {
   void afterUpstreamErrors_sameClientConnectionKeepsWorking() {
     try (RawClient c = gatehouse.client()) {
       String a = TestPolicies.ORIGIN + ":" + upstream.port();
-      c.send("GET http://" + a + "/reset HTTP/1.1\r\nHost: " + a + "\r\n\r\n");
-      RawResponse failed = c.readResponse();
+      RawResponse failed = c.get(a, "/reset");
       assertGatehouseBlock(failed, 502, "upstream_error");
       if (!failed.connectionClose()) {
-        c.send("GET http://" + a + "/echo/ok HTTP/1.1\r\nHost: " + a + "\r\n\r\n");
-        assertThat(c.readResponse().status()).isEqualTo(200);
+        assertThat(c.get(a, "/echo/ok").status()).isEqualTo(200);
       }
     }
   }

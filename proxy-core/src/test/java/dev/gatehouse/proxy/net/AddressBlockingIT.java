@@ -57,9 +57,7 @@ class AddressBlockingIT {
   void plainHttp_toBlockedLiteral_refusedWithoutConnectOrLookup(String host) {
     assumeIpv6(host);
     try (RawClient c = gatehouse.client()) {
-      String authority = host + ":" + canary.port();
-      c.send("GET http://" + authority + "/ HTTP/1.1\r\nHost: " + authority + "\r\n\r\n");
-      assertAddressRefused(c.readResponse());
+      assertAddressRefused(c.get(host + ":" + canary.port(), "/"));
     }
     assertThat(dns.queries()).as("an IP literal is never looked up").isEmpty();
   }
@@ -79,9 +77,7 @@ class AddressBlockingIT {
   void connect_toBlockedLiteral_refusedWithoutConnectOrLookup(String host) {
     assumeIpv6(host);
     try (RawClient c = gatehouse.client()) {
-      String authority = host + ":" + canary.port();
-      c.send("CONNECT " + authority + " HTTP/1.1\r\nHost: " + authority + "\r\n\r\n");
-      assertAddressRefused(c.readResponse());
+      assertAddressRefused(c.connectTo(host + ":" + canary.port()));
     }
     assertThat(dns.queries()).as("an IP literal is never looked up").isEmpty();
   }
@@ -98,9 +94,7 @@ class AddressBlockingIT {
       })
   void plainHttp_toNameResolvingToBlockedAddress_refused(String name) {
     try (RawClient c = gatehouse.client()) {
-      String authority = name + ":" + canary.port();
-      c.send("GET http://" + authority + "/ HTTP/1.1\r\nHost: " + authority + "\r\n\r\n");
-      assertGatehouseBlock(c.readResponse(), 403, "private_address");
+      assertGatehouseBlock(c.get(name + ":" + canary.port(), "/"), 403, "private_address");
     }
     // (resolved now or earlier: the proxy's DNS cache may answer, the checks run either way)
   }
@@ -116,23 +110,19 @@ class AddressBlockingIT {
       })
   void connect_toNameResolvingToBlockedAddress_refused(String name) {
     try (RawClient c = gatehouse.client()) {
-      String authority = name + ":" + canary.port();
-      c.send("CONNECT " + authority + " HTTP/1.1\r\nHost: " + authority + "\r\n\r\n");
-      assertGatehouseBlock(c.readResponse(), 403, "private_address");
+      assertGatehouseBlock(c.connectTo(name + ":" + canary.port()), 403, "private_address");
     }
   }
 
   @Test
   void deniedName_neverResolvedNorConnected() {
     try (RawClient c = gatehouse.client()) {
-      String authority = TestPolicies.DENIED + ":" + upstream.port();
-      c.send("GET http://" + authority + "/ HTTP/1.1\r\nHost: " + authority + "\r\n\r\n");
-      assertGatehouseBlock(c.readResponse(), 403, "rule_deny");
+      assertGatehouseBlock(
+          c.get(TestPolicies.DENIED + ":" + upstream.port(), "/"), 403, "rule_deny");
     }
     try (RawClient c = gatehouse.client()) {
-      String authority = TestPolicies.DENIED + ":" + upstream.port();
-      c.send("CONNECT " + authority + " HTTP/1.1\r\nHost: " + authority + "\r\n\r\n");
-      assertGatehouseBlock(c.readResponse(), 403, "rule_deny");
+      assertGatehouseBlock(
+          c.connectTo(TestPolicies.DENIED + ":" + upstream.port()), 403, "rule_deny");
     }
     assertThat(dns.wasQueried("denied.test")).as("DNS saw %s", dns.queries()).isFalse();
     assertThat(upstream.connections()).isZero();
@@ -141,9 +131,8 @@ class AddressBlockingIT {
   @Test
   void defaultDeniedName_neverResolved() {
     try (RawClient c = gatehouse.client()) {
-      String authority = TestPolicies.UNLISTED + ":" + upstream.port();
-      c.send("GET http://" + authority + "/ HTTP/1.1\r\nHost: " + authority + "\r\n\r\n");
-      assertGatehouseBlock(c.readResponse(), 403, "default_deny");
+      assertGatehouseBlock(
+          c.get(TestPolicies.UNLISTED + ":" + upstream.port(), "/"), 403, "default_deny");
     }
     assertThat(dns.queries()).isEmpty();
   }
@@ -151,9 +140,7 @@ class AddressBlockingIT {
   @Test
   void allowedName_resolvingToAllowedAddress_reachesUpstream() {
     try (RawClient c = gatehouse.client()) {
-      String authority = TestPolicies.ORIGIN + ":" + upstream.port();
-      c.send("GET http://" + authority + "/echo HTTP/1.1\r\nHost: " + authority + "\r\n\r\n");
-      RawResponse r = c.readResponse();
+      RawResponse r = c.get(TestPolicies.ORIGIN + ":" + upstream.port(), "/echo");
       assertThat(r.status()).as(r.toString()).isEqualTo(200);
       assertThat(r.header(UpstreamServer.NAME_HEADER)).isEqualTo("http");
     }
@@ -163,9 +150,8 @@ class AddressBlockingIT {
   @Test
   void unresolvableName_is502UpstreamError() {
     try (RawClient c = gatehouse.client()) {
-      String authority = TestPolicies.MISSING + ":" + upstream.port();
-      c.send("GET http://" + authority + "/ HTTP/1.1\r\nHost: " + authority + "\r\n\r\n");
-      assertGatehouseBlock(c.readResponse(), 502, "upstream_error");
+      assertGatehouseBlock(
+          c.get(TestPolicies.MISSING + ":" + upstream.port(), "/"), 502, "upstream_error");
     }
   }
 
@@ -174,9 +160,7 @@ class AddressBlockingIT {
     for (int port :
         new int[] {gatehouse.proxyAddress().getPort(), gatehouse.adminAddress().getPort()}) {
       try (RawClient c = gatehouse.client()) {
-        String authority = "127.0.0.1:" + port;
-        c.send("GET http://" + authority + "/healthz HTTP/1.1\r\nHost: " + authority + "\r\n\r\n");
-        assertGatehouseBlock(c.readResponse(), 403, "private_address");
+        assertGatehouseBlock(c.get("127.0.0.1:" + port, "/healthz"), 403, "private_address");
       }
     }
   }

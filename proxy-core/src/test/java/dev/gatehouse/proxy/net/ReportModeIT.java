@@ -32,9 +32,7 @@ class ReportModeIT {
 
   private static RawResponse get(String authority) {
     try (RawClient c = gatehouse.client()) {
-      c.send(
-          "GET http://" + authority + "/echo/report HTTP/1.1\r\nHost: " + authority + "\r\n\r\n");
-      return c.readResponse();
+      return c.get(authority, "/echo/report");
     }
   }
 

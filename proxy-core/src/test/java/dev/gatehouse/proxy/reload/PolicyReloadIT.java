@@ -42,8 +42,7 @@ class PolicyReloadIT {
   private int statusOfOriginRequest() {
     try (RawClient c = gatehouse.client()) {
       String a = TestPolicies.ORIGIN + ":" + upstream.port();
-      c.send("GET http://" + a + "/echo/reload HTTP/1.1\r\nHost: " + a + "\r\n\r\n");
-      return c.readResponse().status();
+      return c.get(a, "/echo/reload").status();
     }
   }
 
@@ -123,8 +122,7 @@ class PolicyReloadIT {
     private int status() {
       try (RawClient c = k8s.client()) {
         String a = TestPolicies.ORIGIN + ":" + upstream.port();
-        c.send("GET http://" + a + "/echo/k8s HTTP/1.1\r\nHost: " + a + "\r\n\r\n");
-        return c.readResponse().status();
+        return c.get(a, "/echo/k8s").status();
       }
     }
 

@@ -80,6 +80,21 @@ public final class RawClient implements AutoCloseable {
     }
   }
 
+  /**
+   * Sends {@code GET http://authority/path} in absolute form, as a client of a forward proxy does,
+   * and reads the response.
+   */
+  public RawResponse get(String authority, String path) {
+    send("GET http://" + authority + path + " HTTP/1.1\r\nHost: " + authority + "\r\n\r\n");
+    return readResponse();
+  }
+
+  /** Sends {@code CONNECT authority} and reads the answer (a refusal's body included). */
+  public RawResponse connectTo(String authority) {
+    send("CONNECT " + authority + " HTTP/1.1\r\nHost: " + authority + "\r\n\r\n");
+    return readResponse();
+  }
+
   /** Reads one response; the body by Content-Length, chunked framing, or until close. */
   public RawResponse readResponse() {
     return readResponse(false);
