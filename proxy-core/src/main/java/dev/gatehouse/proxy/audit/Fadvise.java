@@ -42,18 +42,23 @@ final class Fadvise implements PageCacheDropper {
     if (to != 0 && to <= from) {
       return;
     }
-    int fd = Libc.open(file.toString(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-      logOnce(file, "open", "it returned " + fd);
-      return;
-    }
     try {
-      int error = Libc.posix_fadvise(fd, from, to == 0 ? 0 : to - from, POSIX_FADV_DONTNEED);
-      if (error != 0) {
-        logOnce(file, "posix_fadvise", "errno " + error);
+      int fd = Libc.open(file.toString(), O_RDONLY | O_CLOEXEC);
+      if (fd < 0) {
+        logOnce(file, "open", "it returned " + fd);
+        return;
       }
-    } finally {
-      Libc.close(fd);
+      try {
+        int error = Libc.posix_fadvise(fd, from, to == 0 ? 0 : to - from, POSIX_FADV_DONTNEED);
+        if (error != 0) {
+          logOnce(file, "posix_fadvise", "errno " + error);
+        }
+      } finally {
+        Libc.close(fd);
+      }
+    } catch (RuntimeException | LinkageError e) {
+      // the writer calls this between fsync and rotation: a failure here must not stop either
+      logOnce(file, "posix_fadvise", e.toString());
     }
   }
 
