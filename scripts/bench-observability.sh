@@ -2,9 +2,9 @@
 # Keep-alive HTTP throughput through Gatehouse with spans and audit OFF vs ON, same run,
 # alternating rounds (BENCHMARKS.md, "Observability overhead"). Loopback only: an nginx origin on
 # 127.0.0.1:28080 (also the OTLP/HTTP trace sink: POST /v1/traces -> 200), Gatehouse on
-# 127.0.0.1:29128 (off), :29130 (on), :29132 (audit), :29134 (spans), admin on the next port, wrk
-# through the proxy with ../shared/bench's bench.lua. Stops only the PIDs it starts. Knobs:
-# MODES="off on" (also audit, spans) ROUNDS=3 DURATION=10 WARMUP=12 CONNS=64 THREADS=2 JAR=cli/target/gatehouse.jar
+# 127.0.0.1:29128 (off), :29130 (on), :29132 (audit), :29134 (spans), :29136 (on2), admin on the
+# next port, wrk through the proxy with ../shared/bench's bench.lua. Stops only the PIDs it starts.
+# Knobs: MODES="off on" (also audit, spans, on2) ROUNDS=3 DURATION=10 WARMUP=12 CONNS=64 THREADS=2 JAR=cli/target/gatehouse.jar
 # WARMUP is 12 s because with 3 the JIT compiler threads still took 3-17 us per request of the
 # measured load on this 2-core box (THREAD_CPU=1 shows them), more in `on`, which has more to
 # compile; at 12 s they are down to ~1.
@@ -16,6 +16,9 @@
 # ../shared/bench's intercept_ka_c8 load; the origin's certificate is made here with openssl.
 # PROFILE=1: async-profiler (DEVELOPERS.md) samples the measured load of each run into
 # prof-<mode>-<round>.txt (collapsed stacks) in the run's directory.
+# A/B in one run: mode on2 is `on` again, with ON2_JAR (another build), ON2_OPTS (JVM options) and
+# ON2_ENV (variables, e.g. OTEL_BSP_MAX_EXPORT_BATCH_SIZE=256) of its own:
+#   ON2_JAR=/tmp/before.jar PAIRED=1 ROUNDS=8 MODES="off on on2" scripts/bench-observability.sh
 set -euo pipefail
 export GATEHOUSE_ADMIN_TOKEN=${GATEHOUSE_ADMIN_TOKEN:-bench-admin-token}
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -75,15 +78,15 @@ fi
 # each mode has its own ports and audit file, so PAIRED=1 can keep them all running side by side
 modes=(${MODES:-off on})
 port_of() { # mode -> its proxy port (the admin port is the next one)
-  case $1 in off) echo 29128 ;; on) echo 29130 ;; audit) echo 29132 ;; spans) echo 29134 ;; *) echo "unknown mode $1" >&2; exit 2 ;; esac
+  case $1 in off) echo 29128 ;; on) echo 29130 ;; audit) echo 29132 ;; spans) echo 29134 ;; on2) echo 29136 ;; *) echo "unknown mode $1" >&2; exit 2 ;; esac
 }
-for m in off on audit spans; do
+for m in off on audit spans on2; do
   p=$(port_of $m)
   printf 'listen: 127.0.0.1:%s\nadmin: { listen: 127.0.0.1:%s }\npolicy: policy.yaml\n' "$p" $((p + 1)) > "$d/$m.yaml"
-  case $m in on | audit) echo "audit: { file: audit-$m.jsonl, max_size: 200MB, keep: 40 }" >> "$d/$m.yaml" ;; esac
+  case $m in on | on2 | audit) echo "audit: { file: audit-$m.jsonl, max_size: 200MB, keep: 40 }" >> "$d/$m.yaml" ;; esac
 done
 if [ "$load" = intercept ]; then
-  for f in off on audit spans; do
+  for f in off on audit spans on2; do
     echo 'tls: { ca_cert: ca.pem, ca_key: ca-key.pem, upstream_ca: origin.crt }' >> "$d/$f.yaml"
   done
   java -jar "$jar" ca init --config "$d/off.yaml" > "$d/ca-init.log" 2>&1
@@ -126,12 +129,15 @@ thread_ticks() { # pid -> "name user sys" per thread (digits in names folded), c
 }
 declare -A gpid
 start() { # mode: starts its proxy and warms it up
-  local mode=$1 env=(OTEL_TRACES_EXPORTER=none)
-  if [ "$mode" = on ] || [ "$mode" = spans ]; then
+  local mode=$1 env=(OTEL_TRACES_EXPORTER=none) opts=() modejar=$jar
+  if [ "$mode" = on ] || [ "$mode" = on2 ] || [ "$mode" = spans ]; then
     env=(OTEL_TRACES_EXPORTER=otlp OTEL_EXPORTER_OTLP_TRACES_PROTOCOL=http/protobuf
          OTEL_EXPORTER_OTLP_TRACES_ENDPOINT=http://127.0.0.1:28080/v1/traces)
   fi
-  env "${env[@]}" java ${GATEHOUSE_JAVA_OPTS:-} -jar "$jar" serve --config "$d/$mode.yaml" > "$d/serve-$mode.log" 2>&1 &
+  if [ "$mode" = on2 ]; then
+    env+=(${ON2_ENV:-}); opts=(${ON2_OPTS:-}); modejar=${ON2_JAR:-$jar}
+  fi
+  env "${env[@]}" java ${GATEHOUSE_JAVA_OPTS:-} "${opts[@]}" -jar "$modejar" serve --config "$d/$mode.yaml" > "$d/serve-$mode.log" 2>&1 &
   gpid[$mode]=$!; pids+=($!)
   for _ in $(seq 300); do grep -q "listening on" "$d/serve-$mode.log" && break; sleep 0.1; done
   # warm up in two loads: the second one's new connections take the compiled event-loop code
