@@ -309,14 +309,14 @@ final class CallSpanEncoder implements AttributeSink {
 
     /** True when {@code value} is the last value and its field was copied out again. */
     boolean repeats(String value) {
-      return lastField != null && (value == lastString || value.equals(lastString)) && copied();
+      return lastField != null && value.equals(lastString) && writeLastField();
     }
 
     boolean repeats(long value) {
-      return lastField != null && value == lastNumber && copied();
+      return lastField != null && value == lastNumber && writeLastField();
     }
 
-    private boolean copied() {
+    private boolean writeLastField() {
       out.raw(lastField);
       return true;
     }
