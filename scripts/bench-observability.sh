@@ -4,7 +4,7 @@
 # 127.0.0.1:28080 (also the OTLP/HTTP trace sink: POST /v1/traces -> 200), Gatehouse on
 # 127.0.0.1:29128 (off), :29130 (on), :29132 (audit), :29134 (spans), :29136 (on2), admin on the
 # next port, wrk through the proxy with ../shared/bench's bench.lua. Stops only the PIDs it starts.
-# Knobs: MODES="off on" (also audit, spans, on2) ROUNDS=3 DURATION=10 WARMUP=12 CONNS=64 THREADS=2 JAR=cli/target/gatehouse.jar
+# Knobs: MODES="off on" (also audit, spans, on2) ROUNDS=3 DURATION=10 WARMUP=12 CHURN=5 CONNS=64 THREADS=2 JAR=cli/target/gatehouse.jar
 # WARMUP is 12 s because with 3 the JIT compiler threads still took 3-17 us per request of the
 # measured load on this 2-core box (THREAD_CPU=1 shows them), more in `on`, which has more to
 # compile; at 12 s they are down to ~1.
@@ -117,6 +117,9 @@ load() {
   echo "WRKRESULT requests=$ok duration_us=$(((t1 - t0) / 1000)) bytes=0 err_connect=0 err_read=0 err_write=0 err_status=$bad err_timeout=0"
 }
 
+machine_ticks() { # "busy idle steal" of the whole machine, in clock ticks (/proc/stat)
+  awk '/^cpu / { print $2 + $3 + $4 + $7 + $8, $5 + $6, $9; exit }' /proc/stat
+}
 cpu_ticks() { # pid -> utime+stime of the process (all threads), in clock ticks
   awk '{ print $14 + $15 }' "/proc/$1/stat"
 }
@@ -140,21 +143,29 @@ start() { # mode: starts its proxy and warms it up
   env "${env[@]}" java ${GATEHOUSE_JAVA_OPTS:-} "${opts[@]}" -jar "$modejar" serve --config "$d/$mode.yaml" > "$d/serve-$mode.log" 2>&1 &
   gpid[$mode]=$!; pids+=($!)
   for _ in $(seq 300); do grep -q "listening on" "$d/serve-$mode.log" && break; sleep 0.1; done
-  # warm up in two loads: the second one's new connections take the compiled event-loop code
-  # through connection set-up again, and the deoptimisation that causes (seen with
-  # -XX:+PrintCompilation) happens here rather than at the start of the measured load
+  # warm up in three loads. Keep-alive first. Then CHURN seconds of a new connection per request
+  # (plain HTTP only): otherwise the accept path runs only 64 times per load, too rarely for the
+  # JIT to profile it, and every measured load's new connections hit a type check the compiled
+  # event loop does not expect. That deoptimised the whole event loop (EpollIoHandler.run, with
+  # everything inlined into it) at the start of every round, and C2 spent 0.2-0.7 s recompiling
+  # it, 1-3 us per request of the round (-XX:+LogCompilation, BENCHMARKS.md session 6). A proxy
+  # in service accepts connections all the time, so its event loop is compiled with them.
+  # Keep-alive again last, so the measured shape is the last one the JIT saw.
   load "$mode" $(((warmup + 1) / 2)) > /dev/null
+  if [ "$load" = http ] && [ "${CHURN:-5}" -gt 0 ]; then
+    BENCH_CLOSE=1 load "$mode" "${CHURN:-5}" > /dev/null
+  fi
   load "$mode" $((warmup / 2)) > /dev/null
 }
 measure() { # mode: one measured load, with the proxy's CPU per request
   local mode=$1 gp=${gpid[$1]} cpu0 cpu1
   [ -n "${THREAD_CPU:-}" ] && thread_ticks "$gp" > "$d/threads0.txt"
-  cpu0=$(cpu_ticks "$gp")
+  cpu0=$(cpu_ticks "$gp") m0=$(machine_ticks)
   if [ -n "${PROFILE:-}" ]; then # PROFILE=1: CPU profile of the measured load, collapsed stacks
     java -jar "$ap" profiler -d "$duration" -e cpu -i 1ms -o collapsed -f "$d/prof-$mode-$r.txt" "$gp" > /dev/null 2>&1 &
   fi
   load "$mode" "$duration" | grep WRKRESULT | sed "s/^/$mode /" > "$d/last.txt"
-  cpu1=$(cpu_ticks "$gp")
+  cpu1=$(cpu_ticks "$gp") m1=$(machine_ticks)
   if [ -n "${THREAD_CPU:-}" ]; then # THREAD_CPU=1: where the proxy's CPU went, us per request
     thread_ticks "$gp" > "$d/threads1.txt"
     local reqs; reqs=$(sed -E 's/.*requests=([0-9]+).*/\1/' "$d/last.txt")
@@ -164,7 +175,9 @@ measure() { # mode: one measured load, with the proxy's CPU per request
   fi
   # the proxy's own CPU (user+sys, all threads incl. exporter and GC) per request: steadier than
   # requests/s when other processes load the machine
-  awk -v c=$((cpu1 - cpu0)) -v hz="$(getconf CLK_TCK)" '{ split($3, a, "="); printf "%s proxy_cpu_us_per_req=%.1f\n", $0, c * 1e6 / hz / a[2] }' "$d/last.txt" \
+  # and the machine's: busy (user, system, interrupts) and idle CPU per request, steal as a share
+  awk -v c=$((cpu1 - cpu0)) -v m0="$m0" -v m1="$m1" -v hz="$(getconf CLK_TCK)" '{ split($3, a, "="); split(m0, x, " "); split(m1, y, " "); t = y[1] + y[2] + y[3] - x[1] - x[2] - x[3]
+    printf "%s machine_busy_us_per_req=%.1f machine_idle_us_per_req=%.1f steal_pct=%.1f proxy_cpu_us_per_req=%.1f\n", $0, (y[1] - x[1]) * 1e6 / hz / a[2], (y[2] - x[2]) * 1e6 / hz / a[2], (t > 0 ? 100 * (y[3] - x[3]) / t : 0), c * 1e6 / hz / a[2] }' "$d/last.txt" \
     | tee -a "$d/results.txt"
 }
 finish() { # mode: its span and audit counters, then stops it and counts its audit lines
