@@ -42,6 +42,20 @@ public record DecisionRecord(
   private static final byte[] SPAN_ID = JsonLine.key("span_id");
 
   @Override
+  public int touch() {
+    return start.requestId().length()
+        + start.clientAddress().length()
+        + start.startTime().getNano()
+        + end.urlFull().length()
+        + end.host().length()
+        + end.endTime().getNano()
+        + end.peerAddress().map(String::length).orElse(0)
+        + end.decision().agent().length()
+        + (traceId == null ? 0 : traceId.length())
+        + (spanId == null ? 0 : spanId.length());
+  }
+
+  @Override
   public void writeJson(JsonLine out) {
     Decision d = end.decision();
     out.raw(START).timestamp(start.startTime()).raw(TYPE);

@@ -140,4 +140,30 @@ class AsyncAuditSinkTest {
     assertThat(sink.written()).isEqualTo(1);
     assertThat(out.lines).containsExactly("{\"n\":7}\n");
   }
+
+  @Test
+  void write_recordsWhoseReadAheadFails_areStillWritten() {
+    StalledWriter out = new StalledWriter();
+    out.release.countDown();
+    AsyncAuditSink sink = new AsyncAuditSink(out, 256, Duration.ZERO, Duration.ofSeconds(30));
+    AuditRecord unreadable =
+        new AuditRecord() {
+          @Override
+          public void writeJson(JsonLine line) {
+            line.raw("{\"unreadable\":true}");
+          }
+
+          @Override
+          public int touch() {
+            throw new IllegalStateException("read-ahead failed");
+          }
+        };
+    for (int i = 0; i < 100; i++) { // across more than one read-ahead window
+      sink.write(i % 10 == 0 ? unreadable : line(i));
+    }
+    sink.close();
+    assertThat(sink.lost()).isZero();
+    assertThat(sink.written()).isEqualTo(100);
+    assertThat(out.lines).filteredOn(l -> l.contains("unreadable")).hasSize(10);
+  }
 }
