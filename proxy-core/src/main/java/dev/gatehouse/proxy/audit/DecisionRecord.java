@@ -43,14 +43,8 @@ public record DecisionRecord(
 
   @Override
   public int touch() {
-    return start.requestId().length()
-        + start.clientAddress().length()
-        + start.startTime().getNano()
-        + end.urlFull().length()
-        + end.host().length()
-        + end.endTime().getNano()
-        + end.peerAddress().map(String::length).orElse(0)
-        + end.decision().agent().length()
+    return start.touch()
+        + end.touch()
         + (traceId == null ? 0 : traceId.length())
         + (spanId == null ? 0 : spanId.length());
   }

@@ -40,4 +40,13 @@ public record CallEnd(
     Objects.requireNonNull(approvalId, "approvalId");
     Objects.requireNonNull(endTime, "endTime");
   }
+
+  /** Reads this call's own values and sums their sizes, as {@link CallStart#touch}. */
+  public int touch() {
+    return urlFull.length()
+        + host.length()
+        + endTime.getNano()
+        + peerAddress.map(String::length).orElse(0)
+        + decision.agent().length();
+  }
 }

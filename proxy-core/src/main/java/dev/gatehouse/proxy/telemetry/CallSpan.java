@@ -176,14 +176,8 @@ final class CallSpan implements SpanData, SpanObserver.SpanHandle {
   int touch() {
     return context.getTraceId().length()
         + context.getSpanId().length()
-        + start.requestId().length()
-        + start.clientAddress().length()
-        + start.startTime().getNano()
-        + end.urlFull().length()
-        + end.host().length()
-        + end.endTime().getNano()
-        + end.peerAddress().map(String::length).orElse(0)
-        + end.decision().agent().length();
+        + start.touch()
+        + end.touch();
   }
 
   /** The call's own attributes, in span order (the sampler's, if any, are not among them). */

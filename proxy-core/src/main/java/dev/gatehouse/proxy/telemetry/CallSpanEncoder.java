@@ -38,7 +38,6 @@ import java.util.Map;
  */
 final class CallSpanEncoder implements AttributeSink {
   private static final int MAX_CACHED_KEYS = 1024;
-
   private static final int READ_AHEAD = 64;
 
   private ProtoWriter out; // the request being written
