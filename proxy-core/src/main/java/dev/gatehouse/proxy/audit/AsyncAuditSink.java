@@ -1,5 +1,6 @@
 package dev.gatehouse.proxy.audit;
 
+import dev.gatehouse.proxy.observe.ReadAhead;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
@@ -27,7 +28,6 @@ final class AsyncAuditSink implements AuditSink {
   // a batch under half of this is small and lingers: 20 ms of up to ~100k records/s
   private static final int MAX_BATCH = 4096;
   private static final long IDLE_POLL_MILLIS = 200;
-  private static final int READ_AHEAD = 64;
 
   /**
    * Each wake-up of the writer costs about 85 µs (sleep, drain, write, flush; estimated from its
@@ -56,7 +56,7 @@ final class AsyncAuditSink implements AuditSink {
       new AtomicLong(System.nanoTime() - LOSS_LOG_INTERVAL_NANOS);
   private final AtomicInteger producers = new AtomicInteger();
   private volatile boolean stopping;
-  private int touched; // keeps the reads ahead from being optimised away
+  private final ReadAhead<AuditRecord> readAhead = new ReadAhead<>(AuditRecord::touch);
 
   AsyncAuditSink(LineWriter out, int capacity, Duration maxBlock, Duration closeTimeout) {
     this.out = out;
@@ -197,9 +197,7 @@ final class AsyncAuditSink implements AuditSink {
     int n = batch.size();
     int ok = 0;
     for (int i = 0; i < n; i++) {
-      if (i % READ_AHEAD == 0) {
-        readAhead(batch, i);
-      }
+      readAhead.before(batch, i);
       AuditRecord r = batch.get(i);
       if (r == WAKE) {
         continue;
@@ -220,24 +218,6 @@ final class AsyncAuditSink implements AuditSink {
       }
     }
     written.add(ok); // once per batch: one contended add rather than one per record
-  }
-
-  /**
-   * Reads the next {@value #READ_AHEAD} records from {@code from} on before they are serialised.
-   * Each was made on an event loop, often on the other core: read one at a time, a record's cache
-   * misses come one after another; read ahead, they overlap. The writer's CPU per record fell by a
-   * quarter on the keep-alive bench (issue 5, BENCHMARKS.md session 6).
-   */
-  private void readAhead(List<AuditRecord> batch, int from) {
-    int reads = 0;
-    try {
-      for (int i = from, stop = Math.min(batch.size(), from + READ_AHEAD); i < stop; i++) {
-        reads += batch.get(i).touch();
-      }
-    } catch (RuntimeException e) {
-      // only a hint: the record's own serialisation reports what is wrong with it
-    }
-    touched = reads;
   }
 
   private boolean flush(boolean sync) {

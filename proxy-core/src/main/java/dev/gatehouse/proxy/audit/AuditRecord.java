@@ -10,9 +10,8 @@ public interface AuditRecord {
   void writeJson(JsonLine out);
 
   /**
-   * Reads this record's values without writing them, and returns anything computed from them. The
-   * writer reads a few dozen records ahead of serialising them, so that the cache misses of records
-   * made on another core overlap instead of coming one after the other.
+   * Reads this record's values without writing them, and returns anything computed from them: the
+   * writer reads records a window ahead ({@link dev.gatehouse.proxy.observe.ReadAhead}).
    */
   default int touch() {
     return 0;

@@ -46,7 +46,7 @@ public record CallEnd(
     return urlFull.length()
         + host.length()
         + endTime.getNano()
-        + peerAddress.map(String::length).orElse(0)
+        + (peerAddress.isPresent() ? peerAddress.get().length() : 0)
         + decision.agent().length();
   }
 }

@@ -29,11 +29,7 @@ public record CallStart(
     Objects.requireNonNull(clientAddress, "clientAddress");
   }
 
-  /**
-   * Reads this call's own values and sums their sizes: a thread about to serialise many calls made
-   * on other cores reads a few dozen ahead, so their cache misses overlap (the audit writer, the
-   * span encoder).
-   */
+  /** Reads this call's own values and sums their sizes, for a {@link ReadAhead}. */
   public int touch() {
     return requestId.length() + clientAddress.length() + startTime.getNano();
   }

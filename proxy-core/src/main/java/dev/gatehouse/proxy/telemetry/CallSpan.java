@@ -4,6 +4,7 @@ import static dev.gatehouse.proxy.telemetry.SpanAttributes.*;
 
 import dev.gatehouse.proxy.observe.CallEnd;
 import dev.gatehouse.proxy.observe.CallStart;
+import dev.gatehouse.proxy.observe.ReadAhead;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.trace.SpanContext;
@@ -172,7 +173,7 @@ final class CallSpan implements SpanData, SpanObserver.SpanHandle {
     return a;
   }
 
-  /** Reads the call's values (for {@link CallSpanEncoder}'s read-ahead) and sums their sizes. */
+  /** Reads the call's values and sums their sizes, for the encoder's {@link ReadAhead}. */
   int touch() {
     return context.getTraceId().length()
         + context.getSpanId().length()

@@ -6,6 +6,7 @@ import static dev.gatehouse.proxy.telemetry.ProtoWriter.FIXED64;
 import static dev.gatehouse.proxy.telemetry.ProtoWriter.LEN;
 import static dev.gatehouse.proxy.telemetry.ProtoWriter.VARINT;
 
+import dev.gatehouse.proxy.observe.ReadAhead;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.SpanContext;
@@ -38,10 +39,9 @@ import java.util.Map;
  */
 final class CallSpanEncoder implements AttributeSink {
   private static final int MAX_CACHED_KEYS = 1024;
-  private static final int READ_AHEAD = 64;
 
   private ProtoWriter out; // the request being written
-  private int touched; // keeps the reads ahead from being optimised away
+  private final ReadAhead<CallSpan> readAhead = new ReadAhead<>(CallSpan::touch);
   // by key, its encoding (call attribute keys are constants, so identity finds them)
   private final Map<AttributeKey<?>, Slot> slots = new IdentityHashMap<>();
 
@@ -62,9 +62,7 @@ final class CallSpanEncoder implements AttributeSink {
         int scopeSpans = out.begin(RESOURCE_SPANS_SCOPE_SPANS);
         scope(scope);
         for (int i = 0, n = sameScope.size(); i < n; i++) {
-          if (i % READ_AHEAD == 0) {
-            readAhead(sameScope, i);
-          }
+          readAhead.before(sameScope, i);
           span(sameScope.get(i));
         }
         stringIfSet(SCOPE_SPANS_SCHEMA_URL, scope.getSchemaUrl());
@@ -74,19 +72,6 @@ final class CallSpanEncoder implements AttributeSink {
       out.end(resourceSpans);
     }
     out = null;
-  }
-
-  /**
-   * Reads the calls of the next {@value #READ_AHEAD} spans from {@code from} on before they are
-   * encoded. Each call was made on an event loop, often on the other core: read one at a time, its
-   * objects' cache misses come one after another; read ahead, they overlap (issue 5).
-   */
-  private void readAhead(List<CallSpan> spans, int from) {
-    int reads = 0;
-    for (int i = from, stop = Math.min(spans.size(), from + READ_AHEAD); i < stop; i++) {
-      reads += spans.get(i).touch();
-    }
-    touched = reads;
   }
 
   /** Spans in groups of equal resource (or scope), groups and spans in first-seen order. */
