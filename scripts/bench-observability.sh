@@ -59,7 +59,7 @@ http {
 NGINX
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=localhost \
   -addext subjectAltName=DNS:localhost -keyout "$d/origin.key" -out "$d/origin.crt" 2>/dev/null
-nginx -c "$d/nginx.conf" & pids+=($!)
+nginx -c "$d/nginx.conf" & pids+=($!); nginx_pid=$!
 
 cat > "$d/policy.yaml" <<YAML
 version: 1
@@ -123,6 +123,11 @@ machine_ticks() { # "busy idle steal" of the whole machine, in clock ticks (/pro
 cpu_ticks() { # pid -> utime+stime of the process (all threads), in clock ticks
   awk '{ print $14 + $15 }' "/proc/$1/stat"
 }
+nginx_ticks() { # utime+stime of nginx, master and workers (the origin and the OTLP sink)
+  local p t=0
+  for p in $nginx_pid $(pgrep -P "$nginx_pid"); do t=$((t + $(cpu_ticks "$p"))); done
+  echo $t
+}
 thread_ticks() { # pid -> "name user sys" per thread (digits in names folded), clock ticks
   for t in /proc/"$1"/task/*; do
     # comm may contain spaces: take the fields after the last ')'
@@ -160,12 +165,12 @@ start() { # mode: starts its proxy and warms it up
 measure() { # mode: one measured load, with the proxy's CPU per request
   local mode=$1 gp=${gpid[$1]} cpu0 cpu1
   [ -n "${THREAD_CPU:-}" ] && thread_ticks "$gp" > "$d/threads0.txt"
-  cpu0=$(cpu_ticks "$gp") m0=$(machine_ticks)
+  cpu0=$(cpu_ticks "$gp") m0=$(machine_ticks) n0=$(nginx_ticks)
   if [ -n "${PROFILE:-}" ]; then # PROFILE=1: CPU profile of the measured load, collapsed stacks
     java -jar "$ap" profiler -d "$duration" -e cpu -i 1ms -o collapsed -f "$d/prof-$mode-$r.txt" "$gp" > /dev/null 2>&1 &
   fi
   load "$mode" "$duration" | grep WRKRESULT | sed "s/^/$mode /" > "$d/last.txt"
-  cpu1=$(cpu_ticks "$gp") m1=$(machine_ticks)
+  cpu1=$(cpu_ticks "$gp") m1=$(machine_ticks) n1=$(nginx_ticks)
   if [ -n "${THREAD_CPU:-}" ]; then # THREAD_CPU=1: where the proxy's CPU went, us per request
     thread_ticks "$gp" > "$d/threads1.txt"
     local reqs; reqs=$(sed -E 's/.*requests=([0-9]+).*/\1/' "$d/last.txt")
@@ -176,8 +181,8 @@ measure() { # mode: one measured load, with the proxy's CPU per request
   # the proxy's own CPU (user+sys, all threads incl. exporter and GC) per request: steadier than
   # requests/s when other processes load the machine
   # and the machine's: busy (user, system, interrupts) and idle CPU per request, steal as a share
-  awk -v c=$((cpu1 - cpu0)) -v m0="$m0" -v m1="$m1" -v hz="$(getconf CLK_TCK)" '{ split($3, a, "="); split(m0, x, " "); split(m1, y, " "); t = y[1] + y[2] + y[3] - x[1] - x[2] - x[3]
-    printf "%s machine_busy_us_per_req=%.1f machine_idle_us_per_req=%.1f steal_pct=%.1f proxy_cpu_us_per_req=%.1f\n", $0, (y[1] - x[1]) * 1e6 / hz / a[2], (y[2] - x[2]) * 1e6 / hz / a[2], (t > 0 ? 100 * (y[3] - x[3]) / t : 0), c * 1e6 / hz / a[2] }' "$d/last.txt" \
+  awk -v c=$((cpu1 - cpu0)) -v n=$((n1 - n0)) -v m0="$m0" -v m1="$m1" -v hz="$(getconf CLK_TCK)" '{ split($3, a, "="); split(m0, x, " "); split(m1, y, " "); t = y[1] + y[2] + y[3] - x[1] - x[2] - x[3]
+    printf "%s machine_busy_us_per_req=%.1f machine_idle_us_per_req=%.1f steal_pct=%.1f proxy_cpu_us_per_req=%.1f nginx_cpu_us_per_req=%.1f\n", $0, (y[1] - x[1]) * 1e6 / hz / a[2], (y[2] - x[2]) * 1e6 / hz / a[2], (t > 0 ? 100 * (y[3] - x[3]) / t : 0), c * 1e6 / hz / a[2], n * 1e6 / hz / a[2] }' "$d/last.txt" \
     | tee -a "$d/results.txt"
 }
 finish() { # mode: its span and audit counters, then stops it and counts its audit lines
@@ -203,7 +208,10 @@ fi
 echo "results: $d/results.txt"
 awk '/WRKRESULT/ { split($3, a, "="); split($4, b, "="); split($7, e, "="); rps = a[2] / (b[2] / 1e6); print $1, int(rps) (e[2] > 0 ? "(errors!)" : "") }' "$d/results.txt" \
   | sort -s -k1,1 | awk '{ v[$1] = v[$1] " " $2 } END { for (m in v) print m ": requests/s" v[m] }'
-awk '/WRKRESULT/ { split($NF, c, "="); v[$1] = v[$1] " " c[2] } END { for (m in v) print m ": proxy CPU us/request" v[m] }' "$d/results.txt" | sort -s -k1,1
+for what in proxy nginx; do
+  awk -v w="$what" '/WRKRESULT/ { for (i = 2; i <= NF; i++) if (index($i, w "_cpu_us_per_req=") == 1) { split($i, c, "="); v[$1] = v[$1] " " c[2] } }
+    END { for (m in v) print m ": " w " CPU us/request" v[m] }' "$d/results.txt" | sort -s -k1,1
+done
 # each mode against off in the same round (rounds alternate modes, so both saw similar load)
 awk '/WRKRESULT/ { split($3, a, "="); split($4, b, "="); r = ++n[$1]; rps[$1, r] = a[2] / (b[2] / 1e6); if (!($1 in seen)) { seen[$1]; order[++k] = $1 } }
   END { for (i = 1; i <= k; i++) { m = order[i]; if (m == "off") continue; line = m "/off per round:"

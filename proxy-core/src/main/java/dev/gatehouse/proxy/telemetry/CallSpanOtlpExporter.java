@@ -21,8 +21,9 @@ import java.util.logging.Logger;
 /**
  * An OTLP span exporter for Gatehouse's call spans: they are encoded by {@link CallSpanEncoder}
  * (one pass, no generic marshalling) and sent through the sender of the SDK's own OTLP exporter, as
- * configured by autoconfigure ({@link SenderTap}); any other span data, and flush and shutdown, go
- * to that SDK exporter. {@link #wrap} leaves every exporter that is not OTLP http/protobuf as it is
+ * configured by autoconfigure ({@link SenderTap}; for a plain {@code http://} endpoint, a {@link
+ * PlainHttpSender} made from the same settings); any other span data, and flush and shutdown, go to
+ * that SDK exporter. {@link #wrap} leaves every exporter that is not OTLP http/protobuf as it is
  * (gRPC keeps the SDK's marshaller: no test here has a gRPC receiver to check ours against). Issue
  * 5: the SDK's marshalling was the largest cost spans added to a call.
  */
@@ -48,13 +49,19 @@ final class CallSpanOtlpExporter implements SpanExporter {
     this.sender = sender;
   }
 
+  /** {@link #wrap(SpanExporter, boolean)} with a {@link PlainHttpSender} where it can serve. */
+  static SpanExporter wrap(SpanExporter exporter) {
+    return wrap(exporter, true);
+  }
+
   /**
    * {@code exporter} with call spans encoded by Gatehouse when it is an OTLP http/protobuf
    * exporter: it is rebuilt from its own settings with a {@link SenderTap} and shut down; any other
-   * exporter is returned as it is.
+   * exporter is returned as it is. {@code plainSender}: a plain {@code http://} endpoint is sent to
+   * by {@link PlainHttpSender} (for the SDK's exporter too) rather than the SDK's OkHttp sender.
    */
-  static SpanExporter wrap(SpanExporter exporter) {
-    SenderTap tap = new SenderTap();
+  static SpanExporter wrap(SpanExporter exporter, boolean plainSender) {
+    SenderTap tap = new SenderTap(plainSender);
     if (exporter instanceof OtlpHttpSpanExporter http) {
       OtlpHttpSpanExporter rebuilt = http.toBuilder().setComponentLoader(tap).build();
       http.shutdown();
@@ -149,9 +156,14 @@ final class CallSpanOtlpExporter implements SpanExporter {
     return sdk.shutdown();
   }
 
+  /** The sender call spans go out through (tests). */
+  HttpSender sender() {
+    return sender;
+  }
+
   @Override
   public String toString() {
-    return "CallSpanOtlpExporter{" + sdk + "}";
+    return "CallSpanOtlpExporter{" + sdk + ", sender=" + sender.getClass().getSimpleName() + "}";
   }
 
   /** One encoded request; the sender may write it more than once (retries). */

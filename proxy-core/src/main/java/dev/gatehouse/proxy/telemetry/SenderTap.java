@@ -11,14 +11,21 @@ import java.util.Locale;
  * A {@link ComponentLoader} for an OTLP/HTTP exporter's builder that hands it a sender provider
  * which remembers the sender it creates, so {@link CallSpanOtlpExporter} can send its own encoded
  * requests through the very sender (endpoint, headers, TLS, compression, timeouts, retries) that
- * autoconfigure set up from {@code OTEL_EXPORTER_OTLP_*}. Only the public sender SPI of {@code
- * io.opentelemetry.sdk.common.export} is used. Everything else loads as it would without the tap.
+ * autoconfigure set up from {@code OTEL_EXPORTER_OTLP_*}. With {@code plain}, a config that {@link
+ * PlainHttpSender} supports gets one of those instead of the provider's sender. Only the public
+ * sender SPI of {@code io.opentelemetry.sdk.common.export} is used. Everything else loads as it
+ * would without the tap.
  */
 final class SenderTap implements ComponentLoader {
   private final ComponentLoader base =
       ComponentLoader.forClassLoader(SenderTap.class.getClassLoader());
   private volatile HttpSender httpSender;
   private volatile HttpSenderConfig httpConfig;
+  private final boolean plain;
+
+  SenderTap(boolean plain) {
+    this.plain = plain;
+  }
 
   @Override
   public <T> Iterable<T> load(Class<T> type) {
@@ -26,7 +33,10 @@ final class SenderTap implements ComponentLoader {
       HttpSenderProvider real = choose(HttpSenderProvider.class);
       HttpSenderProvider tapped =
           config -> {
-            HttpSender sender = real.createSender(config);
+            HttpSender sender =
+                plain && PlainHttpSender.supports(config)
+                    ? new PlainHttpSender(config)
+                    : real.createSender(config);
             httpConfig = config;
             httpSender = sender;
             return sender;

@@ -41,6 +41,14 @@ public final class Telemetry implements AutoCloseable {
    */
   static final String ENCODER_PROPERTY = "gatehouse.otlp.encoder";
 
+  /**
+   * {@code gatehouse} (default): Gatehouse's {@link PlainHttpSender} sends OTLP http/protobuf to a
+   * plain {@code http://} endpoint without compression; {@code okhttp} ({@code
+   * GATEHOUSE_OTLP_SENDER=okhttp}): the SDK's OkHttp sender, as before. TLS, compression and
+   * proxies always use OkHttp.
+   */
+  static final String SENDER_PROPERTY = "gatehouse.otlp.sender";
+
   private static final AttributeKey<String> SERVICE_NAME_KEY =
       AttributeKey.stringKey("service.name");
 
@@ -101,7 +109,9 @@ public final class Telemetry implements AutoCloseable {
                   enabled[0] = true;
                   SpanExporter configured = wrapExporter.apply(exporter);
                   if (!"sdk".equals(config.getString(ENCODER_PROPERTY, "gatehouse"))) {
-                    configured = CallSpanOtlpExporter.wrap(configured);
+                    boolean plain =
+                        !"okhttp".equals(config.getString(SENDER_PROPERTY, "gatehouse"));
+                    configured = CallSpanOtlpExporter.wrap(configured, plain);
                   }
                   return new CountingSpanExporter(configured, exported, failed);
                 })
@@ -189,6 +199,11 @@ public final class Telemetry implements AutoCloseable {
   }
 
   /** True when some span exporter is configured ({@code OTEL_TRACES_EXPORTER} not {@code none}). */
+  /** Each configured exporter, as its queue exports to it (tests). */
+  List<SpanExporter> exporters() {
+    return queues.stream().map(SpanExportQueue::exporter).toList();
+  }
+
   public boolean tracesEnabled() {
     return tracesEnabled;
   }

@@ -211,6 +211,27 @@ class CallSpanEncoderIT {
   }
 
   @Test
+  void plainHttpEndpoints_getThePlainSender_tlsAndOkHttpByChoiceKeepOkHttp() {
+    String http = "http://127.0.0.1:9/v1/traces";
+    CallSpanOtlpExporter plain =
+        (CallSpanOtlpExporter) CallSpanOtlpExporter.wrap(sdkExporter(http));
+    CallSpanOtlpExporter chosen =
+        (CallSpanOtlpExporter) CallSpanOtlpExporter.wrap(sdkExporter(http), false);
+    CallSpanOtlpExporter tls =
+        (CallSpanOtlpExporter)
+            CallSpanOtlpExporter.wrap(sdkExporter("https://127.0.0.1:9/v1/traces"));
+    try {
+      assertThat(plain.sender()).isInstanceOf(PlainHttpSender.class);
+      assertThat(chosen.sender()).isNotInstanceOf(PlainHttpSender.class);
+      assertThat(tls.sender()).isNotInstanceOf(PlainHttpSender.class);
+    } finally {
+      plain.shutdown();
+      chosen.shutdown();
+      tls.shutdown();
+    }
+  }
+
+  @Test
   void receiverRefuses_exportFailsWithItsStatus() throws Exception {
     observer(Sampler.alwaysOn()).begin(Calls.start("req-1", CallKind.HTTP)).end(Calls.allowedGet());
     HttpServer refusing =

@@ -10,10 +10,12 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
 class TelemetryTest {
@@ -288,6 +290,27 @@ class TelemetryTest {
     t.close();
     assertThat(before).isEmpty();
     assertThat(recorder.batches).containsExactly(1);
+  }
+
+  @Test
+  void otlpHttpToAPlainEndpoint_sentByGatehousesSender_unlessOkHttpIsAsked() {
+    Map<String, String> otlp =
+        Map.of(
+            "otel.traces.exporter", "otlp",
+            "otel.exporter.otlp.traces.protocol", "http/protobuf",
+            "otel.exporter.otlp.traces.endpoint", "http://127.0.0.1:9/v1/traces");
+    Map<String, String> okhttp = new HashMap<>(otlp);
+    okhttp.put("gatehouse.otlp.sender", "okhttp");
+
+    try (Telemetry plain = Telemetry.create(otlp, UnaryOperator.identity());
+        Telemetry ok = Telemetry.create(okhttp, UnaryOperator.identity())) {
+      assertThat(plain.exporters()).singleElement().asString().contains("sender=PlainHttpSender");
+      assertThat(ok.exporters())
+          .singleElement()
+          .asString()
+          .contains("sender=")
+          .doesNotContain("PlainHttpSender");
+    }
   }
 
   @Test
