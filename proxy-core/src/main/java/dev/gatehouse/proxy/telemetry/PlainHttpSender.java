@@ -57,7 +57,7 @@ final class PlainHttpSender implements HttpSender {
 
   private final String host;
   private final int port;
-  private final String head; // request line and the constant headers, up to Content-Length
+  private final String fixedHead; // the request line and the headers that never change
   private final Supplier<Map<String, List<String>>> headers;
   private final long timeoutNanos;
   private final long connectTimeoutNanos;
@@ -91,7 +91,7 @@ final class PlainHttpSender implements HttpSender {
     if (endpoint.getPort() >= 0) {
       hostHeader += ":" + port;
     }
-    this.head =
+    this.fixedHead =
         "POST "
             + target
             + " HTTP/1.1\r\nHost: "
@@ -160,14 +160,13 @@ final class PlainHttpSender implements HttpSender {
 
   private Response sendWithRetries(MessageWriter message) throws IOException {
     long deadline = deadline(System.nanoTime(), timeoutNanos);
-    ByteBuffer request = request(message);
-    ByteBuffer requestHead = request.duplicate();
+    ByteBuffer head = prepare(message);
     long backoff = retry == null ? 0 : retry.getInitialBackoff().toNanos();
     for (int attempt = 1; ; attempt++) {
       Response response = null;
       IOException error = null;
       try {
-        response = exchange(requestHead.duplicate(), body.duplicate().flip(), deadline);
+        response = exchange(head.duplicate(), body.duplicate().flip(), deadline);
       } catch (IOException e) {
         error = e;
       }
@@ -197,8 +196,11 @@ final class PlainHttpSender implements HttpSender {
     }
   }
 
-  /** The head for {@code message}; its body is left in {@link #body}, ready to be flipped. */
-  private ByteBuffer request(MessageWriter message) throws IOException {
+  /**
+   * Writes {@code message} into {@link #body} (ready to be flipped) and returns the request head
+   * for it, headers checked.
+   */
+  private ByteBuffer prepare(MessageWriter message) throws IOException {
     int length = message.getContentLength();
     if (length < 0) {
       throw new IllegalArgumentException("OTLP request without a content length");
@@ -214,7 +216,7 @@ final class PlainHttpSender implements HttpSender {
     }
     StringBuilder h = headText;
     h.setLength(0);
-    h.append(head);
+    h.append(fixedHead);
     for (Map.Entry<String, List<String>> e : headers.get().entrySet()) {
       String name = e.getKey();
       if (OWN_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
@@ -242,11 +244,14 @@ final class PlainHttpSender implements HttpSender {
         connect(deadline);
       }
       return exchangeOnce(requestHead, requestBody, deadline);
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException e) {
       disconnect();
       if (!reused || answered || e instanceof SocketTimeoutException || shutdown) {
         throw e;
       }
+    } catch (RuntimeException e) {
+      disconnect();
+      throw e;
     }
     requestHead.rewind();
     requestBody.rewind();
