@@ -8,7 +8,7 @@
 # WARMUP is 40 s: with 3 the JIT compiler threads still took 3-17 us per request of the measured
 # load on this 2-core box (THREAD_CPU=1 shows them), more in `on`, which has more to compile; and
 # with 20 the `on` proxy's event loops still cost ~1 us per request more than `off`'s, against
-# 0.2-0.4 after 40 s (BENCHMARKS.md, session 7). A proxy in service runs for hours.
+# 0.0-0.4 after 40 s (BENCHMARKS.md, session 7). A proxy in service runs for hours.
 # PAIRED=1: start every mode's proxy once and warm it up once, then take turns measuring them, so
 # the two halves of a round are seconds apart on a machine whose speed drifts; the default starts
 # a fresh proxy for every measurement.
