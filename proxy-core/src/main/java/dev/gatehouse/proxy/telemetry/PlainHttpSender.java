@@ -42,9 +42,9 @@ import java.util.function.Supplier;
  * may have closed it while idle), as OkHttp does. {@link #supports} keeps every other setting (TLS,
  * compression, a proxy) with OkHttp.
  *
- * <p>Issue 5: OkHttp took 0.9-1.0 µs of CPU per span to send 2048-span requests, copying each
- * through its segment buffers and writing it 8 KiB at a time, and its rarely run code was still
- * being compiled minutes into a load (BENCHMARKS.md, session 7).
+ * <p>Issue 5: OkHttp took 0.8-1.0 µs of CPU per span to send 2048-span requests, and its code, run
+ * once per export, was still being compiled after 20 s of load; this sender takes about 0.3
+ * (BENCHMARKS.md, session 7).
  */
 final class PlainHttpSender implements HttpSender {
   private static final Set<Integer> RETRYABLE_STATUSES = Set.of(429, 502, 503, 504);
@@ -315,7 +315,6 @@ final class PlainHttpSender implements HttpSender {
         case "content-length" -> contentLength = parseLength(value);
         case "transfer-encoding" -> chunked = value.endsWith("chunked");
         case "connection" -> close |= value.contains("close");
-        case "keep-alive" -> {}
         default -> {}
       }
     }
@@ -369,6 +368,9 @@ final class PlainHttpSender implements HttpSender {
         size = Long.parseLong((semicolon < 0 ? line : line.substring(0, semicolon)).trim(), 16);
       } catch (NumberFormatException e) {
         throw new IOException("bad chunk size from the collector: " + line, e);
+      }
+      if (size < 0) {
+        throw new IOException("bad chunk size from the collector: " + line);
       }
       consume(lineEnd + 2);
       if (size == 0) {

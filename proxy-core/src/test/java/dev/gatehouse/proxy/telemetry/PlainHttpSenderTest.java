@@ -15,6 +15,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
@@ -26,7 +27,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -227,7 +230,7 @@ class PlainHttpSenderTest {
     assertThat(PlainHttpSender.supports(http.compressor(new Gzip()))).isFalse();
     assertThat(
             PlainHttpSender.supports(
-                http.proxy(ProxyOptions.create(new java.net.InetSocketAddress("127.0.0.1", 1)))))
+                http.proxy(ProxyOptions.create(new InetSocketAddress("127.0.0.1", 1)))))
         .isFalse();
     assertThatThrownBy(() -> new PlainHttpSender(config(URI.create("https://x.test/"))))
         .isInstanceOf(IllegalArgumentException.class);
@@ -385,7 +388,7 @@ class PlainHttpSenderTest {
     private final BlockingQueue<String> script;
     private final ServerSocket server;
     private final Thread acceptor;
-    private final List<Socket> sockets = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Socket> sockets = new CopyOnWriteArrayList<>();
 
     Collector(List<String> steps) throws IOException {
       script = new LinkedBlockingQueue<>(steps);
@@ -467,7 +470,7 @@ class PlainHttpSenderTest {
         matched = (b == "\r\n\r\n".charAt(matched)) ? matched + 1 : (b == '\r' ? 1 : 0);
       }
       String[] lines = head.toString(StandardCharsets.ISO_8859_1).split("\r\n");
-      Map<String, List<String>> headers = new java.util.TreeMap<>();
+      Map<String, List<String>> headers = new TreeMap<>();
       for (int i = 1; i < lines.length; i++) {
         int colon = lines[i].indexOf(':');
         headers
