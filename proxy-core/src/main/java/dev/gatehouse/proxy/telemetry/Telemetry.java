@@ -44,8 +44,8 @@ public final class Telemetry implements AutoCloseable {
   /**
    * {@code gatehouse} (default): Gatehouse's {@link PlainHttpSender} sends OTLP http/protobuf to a
    * plain {@code http://} endpoint without compression; {@code okhttp} ({@code
-   * GATEHOUSE_OTLP_SENDER=okhttp}): the SDK's OkHttp sender, as before. TLS, compression and
-   * proxies always use OkHttp.
+   * GATEHOUSE_OTLP_SENDER=okhttp}): the SDK's OkHttp sender, as before. TLS, compression, proxies
+   * and {@code GATEHOUSE_OTLP_ENCODER=sdk} always use OkHttp.
    */
   static final String SENDER_PROPERTY = "gatehouse.otlp.sender";
 
@@ -198,12 +198,12 @@ public final class Telemetry implements AutoCloseable {
         : SpanObserver.direct(queues, sampler, resource);
   }
 
-  /** True when some span exporter is configured ({@code OTEL_TRACES_EXPORTER} not {@code none}). */
   /** Each configured exporter, as its queue exports to it (tests). */
   List<SpanExporter> exporters() {
     return queues.stream().map(SpanExportQueue::exporter).toList();
   }
 
+  /** True when some span exporter is configured ({@code OTEL_TRACES_EXPORTER} not {@code none}). */
   public boolean tracesEnabled() {
     return tracesEnabled;
   }
